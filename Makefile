@@ -1,0 +1,64 @@
+# One command surface for humans and CI. `make demo` and `make test` work on a fresh machine:
+# they create the virtual environment and install what is needed, system packages included.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export ANCRAGE_DATA_DIR ?= $(CURDIR)/data
+DEMO_CONTRACTS ?= 20000
+DEMO_SEED ?= 42
+
+.PHONY: help install system-deps demo test test-fast lint format bench bench-ingest reference clean
+
+help:
+	@echo "make demo   : installe, génère un jeu de démonstration, l'importe et affiche l'entrepôt"
+	@echo "make test   : installe et lance toute la suite de tests"
+	@echo "make lint   : ruff (lint + format --check)"
+	@echo "make bench  : benchmarks (voir bench/README.md)"
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[web,spark,dev]'
+	touch $(STAMP)
+
+install: $(STAMP) system-deps
+
+# Debian packages: Java for the Spark path of the indicator engine, Chromium for browser tests.
+system-deps:
+	@missing=""; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installation des paquets système :$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+demo: install
+	$(BIN)/ancrage generate --contracts $(DEMO_CONTRACTS) --seed $(DEMO_SEED) --output demo/decp-demo.json
+	$(BIN)/ancrage import demo/decp-demo.json --report-json demo/import-report.json
+	$(BIN)/ancrage warehouse info
+
+test: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -x -q -m "not slow and not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: bench-ingest
+
+bench-ingest: install
+	$(BIN)/python bench/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) data demo .pytest_cache

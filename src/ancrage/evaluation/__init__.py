@@ -1,0 +1,1 @@
+"""Offer evaluation: weighted scoring, life-cycle cost, abnormally low offers. Later issue."""

@@ -1,0 +1,1 @@
+"""Execution follow-up of supplier commitments (insertion hours, penalties). Later issue."""

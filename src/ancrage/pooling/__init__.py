@@ -1,0 +1,1 @@
+"""Pooling analysis between neighbouring buyers (Proposition 8). Later issue."""

@@ -1,0 +1,1 @@
+"""Publication of the buyer's multi-year purchase plan. Later issue."""

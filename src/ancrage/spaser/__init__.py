@@ -1,0 +1,1 @@
+"""SPASER cockpit: axes, objectives, actions, indicators and the yearly report. Later issue."""
