@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "indicators",  # indicator catalogue and computation
     "clauses",  # référentiel of model criteria and clauses
     "check",  # compliance checker
+    "serve",  # web application (gunicorn)
 )
 
 
