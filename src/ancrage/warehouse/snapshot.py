@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from ancrage.warehouse.schema import TABLES
 
 CURRENT_FILE = "CURRENT"
 KEEP_SNAPSHOTS = 2  # the current one and its predecessor, for readers still on it
+STALE_STAGING_SECONDS = 6 * 3600
 
 
 class WarehouseError(RuntimeError):
@@ -82,13 +84,25 @@ def publish(snapshot_dir: Path, data_dir: Path | None = None) -> Snapshot:
 
 
 def _prune(root: Path, keep: str) -> None:
-    snapshots = sorted(p for p in (root / "snapshots").iterdir() if p.is_dir())
-    old = [p for p in snapshots if p.name != keep][: max(0, len(snapshots) - KEEP_SNAPSHOTS)]
-    for path in old:
+    """Remove old complete snapshots, and staging directories abandoned by interrupted imports.
+
+    A directory without a manifest may be an import still being written by another process: it is
+    only removed once it is older than ``STALE_STAGING_SECONDS``.
+    """
+    complete, now = [], time.time()
+    for path in sorted(p for p in (root / "snapshots").iterdir() if p.is_dir()):
+        if (path / "manifest.json").exists():
+            complete.append(path)
+        elif now - path.stat().st_mtime > STALE_STAGING_SECONDS:
+            shutil.rmtree(path, ignore_errors=True)
+    older = [p for p in complete if p.name < keep]
+    for path in older[: max(0, len(older) - (KEEP_SNAPSHOTS - 1))]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def connect(data_dir: Path | None = None, snapshot: Snapshot | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    data_dir: Path | None = None, snapshot: Snapshot | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with one view per table of the current snapshot.
 
     Views exist even before the first import (empty, with the right columns), so that callers
@@ -96,11 +110,66 @@ def connect(data_dir: Path | None = None, snapshot: Snapshot | None = None) -> d
     """
     snap = snapshot or current(data_dir)
     con = duckdb.connect()
+    present = {p.stem: p for p in snap.path.glob("*.parquet")} if snap else {}
+    for table, path in present.items():
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
     for table, schema in TABLES.items():
-        path = snap.table_path(table) if snap else None
-        if path is not None and path.exists():
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
-        else:
+        if table not in present:
             con.register(f"_{table}_empty", schema.empty_table())
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
     return con
+
+
+def staging_dir(data_dir: Path | None = None) -> Path:
+    """A fresh directory where a new snapshot is written before it is published."""
+    root = data_dir or config.data_dir()
+    path = root / "snapshots" / new_snapshot_id()
+    path.mkdir(parents=True, exist_ok=False)
+    return path
+
+
+def write_manifest(snapshot_dir: Path, note: str, extra: dict | None = None) -> None:
+    counts = {}
+    for parquet in sorted(snapshot_dir.glob("*.parquet")):
+        counts[parquet.stem] = duckdb.sql(
+            f"SELECT count(*) FROM read_parquet('{parquet}')"
+        ).fetchone()[0]
+    manifest = {
+        "id": snapshot_dir.name,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "note": note,
+        "row_counts": counts,
+        **(extra or {}),
+    }
+    (snapshot_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+
+
+def derive(tables: dict[str, Path], note: str, data_dir: Path | None = None) -> Snapshot:
+    """Publish a new snapshot equal to the current one with ``tables`` replaced or added.
+
+    Unchanged tables are hard-linked (no copy); the given Parquet files are moved in. The new
+    snapshot only becomes visible when complete, so an interrupted caller changes nothing.
+    """
+    root = data_dir or config.data_dir()
+    base = current(root)
+    target = staging_dir(root)
+    try:
+        if base is not None:
+            for parquet in base.path.glob("*.parquet"):
+                if parquet.stem not in tables:
+                    _link_or_copy(parquet, target / parquet.name)
+        for name, source in tables.items():
+            shutil.move(str(source), target / f"{name}.parquet")
+        previous = base.manifest() if base else {}
+        write_manifest(target, note, {"imports": previous.get("imports", [])})
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return publish(target, root)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
