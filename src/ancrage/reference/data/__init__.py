@@ -1,0 +1,1 @@
+"""Package data: the derived reference Parquet files (see docs/reference-data.md)."""
