@@ -88,6 +88,7 @@ AWARDEES = pa.schema(
         ("supplier_name", STR),  # 2019 denominationSociale / tabular name, else null
         ("origin", STR),  # "initial" or "modification:<seq>"
         ("is_current", pa.bool_()),  # part of the awardees after the last modification
+        ("content_hash", STR),  # the record this row comes from
     ]
 )
 
@@ -102,6 +103,7 @@ MODIFICATIONS = pa.schema(
         ("amount_ht", pa.float64()),  # new total, as published
         ("duration_months", pa.float64()),  # new total, as published
         ("awardee_count", pa.int64()),  # new awardees listed by this modification (0 if none)
+        ("content_hash", STR),
     ]
 )
 
@@ -112,6 +114,7 @@ QUALITY_ISSUES = pa.schema(
         ("field", STR),  # DECP field name as the format spells it
         ("value", STR),  # the value as given, as text
         ("rule", STR),  # machine id, see ingest.quality.RULES
+        ("content_hash", STR),
     ]
 )
 
@@ -124,7 +127,8 @@ QUARANTINE = pa.schema(
         ("content_hash", STR),
         ("reason", STR),  # machine id, see ingest.quarantine.REASONS
         ("explanation", STR),  # French explanation for the user
-        ("raw", STR),  # the record verbatim (JSON text, XML text or CSV row)
+        ("raw", STR),  # the record verbatim (JSON text, XML text or CSV rows as JSON)
+        ("rows", pa.int64()),  # input records it stands for (several CSV rows for tabular files)
     ]
 )
 
@@ -137,7 +141,17 @@ DUPLICATES = pa.schema(
         ("content_hash", STR),
         ("rule", STR),  # "same_content" | "older_revision" | "already_quarantined"
         ("duplicate_of", STR),  # contract_id kept, or content_hash of the quarantined record
-        ("raw", STR),  # kept verbatim for older revisions (their content differs)
+        ("raw", STR),  # kept for older revisions (their content differs from the kept one)
+        ("rows", pa.int64()),
+    ]
+)
+
+RAW_RECORDS = pa.schema(
+    [
+        # Every loaded record as read (canonical JSON, keys sorted), so that a better normaliser
+        # can be re-run later and an older revision can be shown when a newer one replaces it.
+        ("content_hash", STR),
+        ("raw", STR),
     ]
 )
 
@@ -165,6 +179,7 @@ TABLES: dict[str, pa.Schema] = {
     "quality_issues": QUALITY_ISSUES,
     "quarantine": QUARANTINE,
     "duplicates": DUPLICATES,
+    "raw_records": RAW_RECORDS,
     "buyers": BUYERS,
     "suppliers": SUPPLIERS,
 }

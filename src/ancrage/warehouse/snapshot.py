@@ -130,10 +130,12 @@ def staging_dir(data_dir: Path | None = None) -> Path:
 
 def write_manifest(snapshot_dir: Path, note: str, extra: dict | None = None) -> None:
     counts = {}
+    con = duckdb.connect()
     for parquet in sorted(snapshot_dir.glob("*.parquet")):
-        counts[parquet.stem] = duckdb.sql(
+        counts[parquet.stem] = con.execute(
             f"SELECT count(*) FROM read_parquet('{parquet}')"
         ).fetchone()[0]
+    con.close()
     manifest = {
         "id": snapshot_dir.name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),

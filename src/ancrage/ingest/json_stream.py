@@ -1,0 +1,239 @@
+"""Streaming reader of DECP JSON files of any size, in bounded memory.
+
+The envelope (``{"marches": [...]}`` for 2019, ``{"marches": {"marche": [...],
+"contrat-concession": [...]}}`` for 2022, a bare list, or newline-delimited records) is walked by a
+tiny state machine; each record is decoded by the C scanner of the standard library
+(``JSONDecoder.raw_decode``) straight from a text buffer, so no record is parsed twice and the
+buffer only ever holds a few megabytes.
+
+A record that is not valid JSON is retried once with the repairs other pipelines apply (invalid
+backslash escapes, raw control characters); if it still fails it is quarantined verbatim and
+reading goes on after it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+CHUNK = 4 * 1024 * 1024
+MAX_RECORD = 256 * 1024 * 1024  # a single record larger than this is not a DECP record
+_DECODER = json.JSONDecoder()
+_WS = re.compile(r"[ \t\n\r]*")
+_BAD_ESCAPE = re.compile(r'\\(?![\\/"bfnrtu])')
+_CONTROL = re.compile(r"[\x00-\x1f]")
+
+KIND_BY_KEY = {"marche": "marche", "contrat-concession": "concession", "marches": None}
+# Keys that start a contract record: a top-level object starting with one of them is a record of
+# a newline-delimited file, not an envelope.
+RECORD_KEYS_HINT = frozenset(
+    {
+        "id",
+        "uid",
+        "uuid",
+        "_type",
+        "acheteur",
+        "autoriteConcedante",
+        "nature",
+        "objet",
+        "codeCPV",
+        "procedure",
+        "montant",
+        "titulaires",
+        "dateNotification",
+    }
+)
+
+
+@dataclass
+class JsonItem:
+    position: int
+    kind: str | None
+    record: Any  # the decoded value, or None when unparseable
+    raw: str | None  # verbatim text, only kept for unparseable records
+    error: str | None = None  # French explanation when unparseable
+
+
+class JsonFormatError(ValueError):
+    """The file is not DECP JSON at all (explained in French)."""
+
+
+class _Buffer:
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+        self.bytes_read = 0
+        self.info: dict = {}
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self.stream.read(CHUNK)
+        self.bytes_read += len(chunk)
+        if not chunk:
+            self.eof = True
+            self.text = self.text[self.pos :] + self.decoder.decode(b"", final=True)
+        else:
+            if self.bytes_read == len(chunk) and chunk.startswith(codecs.BOM_UTF8):
+                chunk = chunk[len(codecs.BOM_UTF8) :]
+            self.text = self.text[self.pos :] + self.decoder.decode(chunk)
+        self.pos = 0
+        return True
+
+    def skip_ws(self) -> str:
+        """Skip whitespace; return the next character ('' at end of file)."""
+        while True:
+            self.pos = _WS.match(self.text, self.pos).end()
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.more():
+                return ""
+
+    def expect(self, char: str) -> None:
+        if self.skip_ws() != char:
+            found = self.text[self.pos : self.pos + 40] or "fin du fichier"
+            raise JsonFormatError(f"JSON inattendu : « {char} » attendu, trouvé « {found} ».")
+        self.pos += 1
+
+    def value(self) -> tuple[Any, str | None, str | None]:
+        """Decode the next value: (value, None, None) or (None, raw_text, error) if invalid."""
+        self.skip_ws()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as error:
+                close = self._scan_end(self.pos)
+                if close is None and not self.eof and len(self.text) - self.pos < MAX_RECORD:
+                    self.more()  # the record continues in the next chunk
+                    continue
+                return self._recover(error, close if close is not None else len(self.text))
+            self.pos = end
+            return value, None, None
+
+    def _recover(self, error: json.JSONDecodeError, end: int) -> tuple[Any, str | None, str | None]:
+        raw = self.text[self.pos : end]
+        self.pos = end
+        repaired = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", _BAD_ESCAPE.sub(r"\\\\", raw))
+        try:
+            return json.loads(repaired), None, None
+        except json.JSONDecodeError:
+            return None, raw, f"JSON invalide : {error.msg}."
+
+    def _scan_end(self, start: int) -> int | None:
+        """End of the value starting at ``start`` (bracket matching outside strings), or None
+        when the buffer ends first. Slow, but only used on invalid or cut records."""
+        depth, in_string, escape = 0, False, False
+        text = self.text
+        for i in range(start, len(text)):
+            c = text[i]
+            if in_string:
+                if escape:
+                    escape = False
+                elif c == "\\":
+                    escape = True
+                elif c == '"':
+                    in_string = False
+            elif c == '"':
+                in_string = True
+            elif c in "{[":
+                depth += 1
+            elif c in "}]":
+                depth -= 1
+                if depth <= 0:
+                    return i + 1
+            elif depth == 0 and c in ",\n":
+                return i
+        return None
+
+
+def read_json(stream: IO[bytes], info: dict | None = None) -> Iterator[JsonItem]:
+    """Yield every record of a DECP JSON stream with its kind (when the envelope says it).
+
+    ``info["envelope"]`` is set to ``"2019"`` (a list under ``marches``), ``"2022"`` (an object
+    under ``marches``) or ``"none"`` (bare list or newline-delimited records).
+    """
+    info = info if info is not None else {}
+    info["envelope"] = "none"
+    buf = _Buffer(stream)
+    buf.info = info
+    first = buf.skip_ws()
+    counter = iter(range(1 << 62))
+    if first == "[":
+        yield from _array(buf, None, counter)
+    elif first == "{":
+        yield from _object(buf, counter)
+    elif first == "":
+        return
+    else:
+        raise JsonFormatError(
+            "Ce fichier ne commence ni par « { » ni par « [ » : ce n'est pas du JSON."
+        )
+
+
+def _array(buf: _Buffer, kind: str | None, counter) -> Iterator[JsonItem]:
+    buf.expect("[")
+    if buf.skip_ws() == "]":
+        buf.pos += 1
+        return
+    while True:
+        value, raw, error = buf.value()
+        yield JsonItem(next(counter), kind, value, raw, error)
+        nxt = buf.skip_ws()
+        if nxt == ",":
+            buf.pos += 1
+        elif nxt == "]":
+            buf.pos += 1
+            return
+        elif nxt == "":
+            raise JsonFormatError("Fichier JSON tronqué : la liste des marchés n'est pas fermée.")
+        else:
+            raise JsonFormatError(
+                f"JSON inattendu après un marché : « {buf.text[buf.pos : buf.pos + 40]} »."
+            )
+
+
+def _object(buf: _Buffer, counter) -> Iterator[JsonItem]:
+    """An envelope object, or the first of newline-delimited records."""
+    start = buf.pos
+    buf.expect("{")
+    if buf.skip_ws() == "}":
+        buf.pos += 1
+        return
+    key, _, _ = buf.value()
+    if key in RECORD_KEYS_HINT:
+        # Not an envelope: newline-delimited (or concatenated) records.
+        buf.pos = start
+        while buf.skip_ws():
+            value, raw, error = buf.value()
+            yield JsonItem(next(counter), None, value, raw, error)
+            if buf.skip_ws() == ",":
+                buf.pos += 1
+        return
+    while True:
+        buf.expect(":")
+        nxt = buf.skip_ws()
+        if key in KIND_BY_KEY and nxt == "[":
+            if key == "marches":
+                buf.info["envelope"] = "2019"
+            yield from _array(buf, KIND_BY_KEY[key], counter)
+        elif key == "marches" and nxt == "{":
+            buf.info["envelope"] = "2022"
+            yield from _object(buf, counter)
+        else:
+            buf.value()  # metadata we do not need (version, source…)
+        nxt = buf.skip_ws()
+        if nxt == ",":
+            buf.pos += 1
+            key, _, _ = buf.value()
+        elif nxt == "}":
+            buf.pos += 1
+            return
+        else:
+            raise JsonFormatError("Fichier JSON tronqué ou mal formé dans l'enveloppe « marches ».")

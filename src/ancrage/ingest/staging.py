@@ -1,0 +1,73 @@
+"""Buffered writer of the rows of an import into Parquet parts in a staging directory.
+
+Rows are kept as dicts only until a batch is full, then written as one Parquet part per table, so
+memory depends on the batch size, not on the file size.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ancrage.warehouse import schema as ws
+
+BATCH_ROWS = 50_000
+
+# Staging tables: the warehouse tables plus the bookkeeping columns the final step needs.
+STAGING: dict[str, pa.Schema] = {
+    "contracts": ws.CONTRACTS.append(pa.field("_order", pa.int64()))
+    .append(pa.field("_file", pa.int64()))
+    .append(pa.field("_rows", pa.int64()))
+    .append(pa.field("_last_publication", pa.date32())),
+    "awardees": ws.AWARDEES,
+    "modifications": ws.MODIFICATIONS,
+    "quality_issues": ws.QUALITY_ISSUES,
+    "raw_records": ws.RAW_RECORDS,
+    "quarantine": ws.QUARANTINE.append(pa.field("_file", pa.int64())),
+    "duplicates": ws.DUPLICATES.append(pa.field("_file", pa.int64())),
+}
+
+
+class StagingWriter:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in STAGING}
+        self.parts = 0
+        for name in STAGING:
+            (directory / name).mkdir(parents=True, exist_ok=True)
+
+    def add(self, table: str, row: dict[str, Any]) -> None:
+        self.buffers[table].append(row)
+
+    def extend(self, table: str, rows: list[dict[str, Any]]) -> None:
+        self.buffers[table].extend(rows)
+
+    def maybe_flush(self) -> None:
+        if len(self.buffers["contracts"]) >= BATCH_ROWS or any(
+            len(rows) >= 4 * BATCH_ROWS for rows in self.buffers.values()
+        ):
+            self.flush()
+
+    def flush(self) -> None:
+        for name, rows in self.buffers.items():
+            if not rows:
+                continue
+            schema = STAGING[name]
+            columns = {field: [row.get(field) for row in rows] for field in schema.names}
+            table = pa.Table.from_pydict(columns, schema=schema)
+            pq.write_table(
+                table,
+                self.directory / name / f"part-{self.parts:05d}.parquet",
+                compression="zstd",
+                compression_level=1,
+            )
+            rows.clear()
+        self.parts += 1
+
+    def glob(self, table: str) -> str:
+        """DuckDB path pattern of a staged table ('' when nothing was staged)."""
+        files = list((self.directory / table).glob("*.parquet"))
+        return str(self.directory / table / "*.parquet") if files else ""
