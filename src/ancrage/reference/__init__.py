@@ -11,7 +11,13 @@ read Parquet.
 from __future__ import annotations
 
 from ancrage.reference.attribution import ATTRIBUTION
-from ancrage.reference.codes import CPV_DIVISIONS, cpv_family, cpv_level, normalise_cpv
+from ancrage.reference.codes import (
+    CPV_DIVISIONS,
+    cpv_family,
+    cpv_level,
+    normalise_cpv,
+    normalise_naf,
+)
 from ancrage.reference.lookups import commune, commune_by_siren, departement_of_commune
 from ancrage.reference.tables import (
     DATA_DIR,
@@ -47,6 +53,7 @@ __all__ = [
     "legal_categories",
     "naf",
     "normalise_cpv",
+    "normalise_naf",
     "regions",
     "register",
 ]

@@ -93,3 +93,17 @@ def cpv_level(code: str) -> int:
     """
     significant = len(code.rstrip("0"))
     return max(1, min(5, significant - 1))
+
+
+def normalise_naf(code: object) -> str | None:
+    """NAF rév. 2 sub-class in the INSEE spelling ``"62.01Z"``, from ``"6201Z"``, ``"62.01z"``…
+
+    Returns ``None`` unless the value has the shape of a sub-class (4 digits and a letter);
+    whether the code exists is for ``naf()`` to say.
+    """
+    if not isinstance(code, str):
+        return None
+    text = code.strip().upper().replace(".", "", 1)
+    if len(text) != 5 or not (text[:4].isascii() and text[:4].isdigit()) or not text[4].isalpha():
+        return None
+    return f"{text[:2]}.{text[2:]}"
