@@ -1,0 +1,63 @@
+"""``ancrage serve`` (gunicorn) and ``ancrage web`` (Django's manage.py) commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+
+def _manage(args: list[str]) -> None:
+    from ancrage.web.__main__ import main as manage
+
+    manage(["ancrage web", *args])
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Adresse d'écoute."),
+    port: int = typer.Option(8000, "--port", help="Port d'écoute."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Nombre de processus gunicorn."),
+    migrate: bool = typer.Option(
+        True,
+        "--migrate/--no-migrate",
+        help="Appliquer les migrations de la base avant de démarrer.",
+    ),
+) -> None:
+    """Démarre l'application web (gunicorn) sur http://HOST:PORT."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ancrage.web.settings")
+    if migrate:
+        _manage(["migrate", "--noinput", "--verbosity", "0"])
+    # Static files are served by WhiteNoise from STATIC_ROOT: collect them at each start so that
+    # an upgrade never serves stale CSS.
+    _manage(["collectstatic", "--noinput", "--verbosity", "0"])
+    typer.echo(f"Ancrage est servi sur http://{host}:{port} ({workers} processus).")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "ancrage.web.wsgi:application",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+    ]
+    os.execv(sys.executable, command)
+
+
+def web(ctx: typer.Context) -> None:
+    """Commandes d'administration de l'application web (manage.py de Django), par exemple
+    « ancrage web migrate » ou « ancrage web ancrage_demo_account »."""
+    _manage(list(ctx.args))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` and ``web`` to the root command."""
+    app.command("serve")(serve)
+    app.command(
+        "web",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )(web)

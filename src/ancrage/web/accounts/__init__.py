@@ -1,0 +1,1 @@
+"""Organisations, members, invitations and API tokens: the private workspaces."""

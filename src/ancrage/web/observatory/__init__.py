@@ -1,0 +1,1 @@
+"""Public observatory pages: home, buyer search and pages, supplier pages, exports."""

@@ -1,0 +1,318 @@
+"""Warehouse queries behind the public pages and the public API (DuckDB only, no Django).
+
+Amounts are euros HT. A contract's amount is its current amount (after modifications) when known,
+else its initial amount; for a framework agreement it is the published maximum. A contract with
+several awardees is counted once, never once per awardee.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from ancrage.web.observatory.warehouse import views
+
+AMOUNT = "coalesce(c.current_amount_ht, c.amount_ht)"
+FAMILY_LABELS = {"works": "Travaux", "supplies": "Fournitures", "services": "Services"}
+MAX_PAGE_SIZE = 100
+_DEPT_RE = re.compile(r"^(\d{2,3}|2[AaBb])$")
+
+
+class QueryError(ValueError):
+    """A search parameter that cannot be used, explained in French."""
+
+
+@dataclass
+class Page:
+    total: int
+    page: int
+    page_size: int
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def check_page(page: int, page_size: int) -> tuple[int, int]:
+    if page < 1:
+        raise QueryError("Le numéro de page doit être supérieur ou égal à 1.")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise QueryError(f"La taille de page doit être comprise entre 1 et {MAX_PAGE_SIZE}.")
+    return page, page_size
+
+
+def national_figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Contract count, total amount, buyers and suppliers of the whole warehouse."""
+    count, amount, buyers = con.execute(
+        f"SELECT count(*), sum({AMOUNT}), count(DISTINCT c.buyer_id) FROM contracts c"
+    ).fetchone()
+    suppliers = con.execute(
+        "SELECT count(DISTINCT supplier_id) FROM awardees WHERE is_current"
+    ).fetchone()[0]
+    return {
+        "contracts": count,
+        "amount_ht": amount or 0.0,
+        "buyers": buyers,
+        "suppliers": suppliers,
+    }
+
+
+def _buyer_source(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL of one row per buyer with its name and, when profiles exist, its location."""
+    available = views(con)
+    if "buyer_profiles" not in available:
+        return (
+            "SELECT buyer_id, name, contract_count, NULL::VARCHAR AS commune_code, "
+            "NULL::VARCHAR AS commune_name, NULL::VARCHAR AS departement FROM buyers"
+        )
+    commune_join, commune_name = "", "NULL::VARCHAR"
+    if "ref_communes" in available:
+        commune_join = "LEFT JOIN ref_communes rc ON rc.code = p.commune_code"
+        commune_name = "rc.name"
+    return (
+        "SELECT b.buyer_id, coalesce(b.name, p.name) AS name, b.contract_count, "
+        f"p.commune_code, {commune_name} AS commune_name, p.departement "
+        f"FROM buyers b LEFT JOIN buyer_profiles p ON p.buyer_id = b.buyer_id {commune_join}"
+    )
+
+
+def _search_condition(q: str) -> tuple[str, list[Any]]:
+    text = q.strip()
+    compact = re.sub(r"[\s.]", "", text)
+    if not text:
+        return "TRUE", []
+    if compact.isdigit():
+        # SIRET or SIREN (prefix), commune code (5 digits) or département code (2-3 digits).
+        return (
+            "(buyer_id LIKE ? OR commune_code = ? OR departement = ?)",
+            [compact + "%", compact, compact],
+        )
+    if _DEPT_RE.match(text):
+        return "(departement = ? OR commune_code = ?)", [text.upper(), text.upper()]
+    pattern = "%" + text.lower() + "%"
+    return (
+        "(strip_accents(lower(name)) LIKE strip_accents(?) "
+        "OR strip_accents(lower(commune_name)) LIKE strip_accents(?))",
+        [pattern, pattern],
+    )
+
+
+def search_buyers(
+    con: duckdb.DuckDBPyConnection,
+    q: str = "",
+    departement: str = "",
+    page: int = 1,
+    page_size: int = 20,
+    limit: int | None = None,
+) -> Page:
+    """Buyers matching ``q`` (name, SIRET/SIREN, commune, département), most active first.
+
+    ``limit`` (exports) overrides paging and returns every matching row up to that number.
+    """
+    page, page_size = check_page(page, page_size)
+    condition, params = _search_condition(q)
+    if departement:
+        condition += " AND departement = ?"
+        params.append(departement.strip().upper())
+    base = f"FROM ({_buyer_source(con)}) WHERE {condition}"
+    total = con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+    if limit is not None:
+        size, offset = limit, 0
+    else:
+        size, offset = page_size, (page - 1) * page_size
+    cursor = con.execute(
+        "SELECT buyer_id, name, contract_count, commune_code, commune_name, departement "
+        f"{base} ORDER BY contract_count DESC NULLS LAST, buyer_id LIMIT ? OFFSET ?",
+        [*params, size, offset],
+    )
+    return Page(total, page, page_size, _dicts(cursor))
+
+
+def buyer_summary(con: duckdb.DuckDBPyConnection, siret: str) -> dict[str, Any] | None:
+    """Identity and totals of one buyer, or None if the warehouse does not know it."""
+    rows = _dicts(con.execute(f"SELECT * FROM ({_buyer_source(con)}) WHERE buyer_id = ?", [siret]))
+    count, amount, first, last = con.execute(
+        f"SELECT count(*), sum({AMOUNT}), min(notification_date), max(notification_date) "
+        "FROM contracts c WHERE c.buyer_id = ?",
+        [siret],
+    ).fetchone()
+    if not rows and count == 0:
+        return None
+    suppliers = con.execute(
+        "SELECT count(DISTINCT a.supplier_id) FROM awardees a JOIN contracts c "
+        "ON c.contract_id = a.contract_id WHERE c.buyer_id = ? AND a.is_current",
+        [siret],
+    ).fetchone()[0]
+    base = rows[0] if rows else {"buyer_id": siret, "name": None}
+    return {
+        "siret": siret,
+        "name": base.get("name"),
+        "commune_code": base.get("commune_code"),
+        "commune_name": base.get("commune_name"),
+        "departement": base.get("departement"),
+        "contract_count": count,
+        "amount_ht": amount or 0.0,
+        "first_notification": first,
+        "last_notification": last,
+        "supplier_count": suppliers,
+    }
+
+
+@dataclass
+class ContractFilters:
+    """Filters of a contract list, as given in the query string."""
+
+    year: int | None = None
+    family: str | None = None
+    procedure: str | None = None
+    q: str | None = None
+
+    def sql(self) -> tuple[str, list[Any]]:
+        parts, params = [], []
+        if self.year is not None:
+            parts.append("year(c.notification_date) = ?")
+            params.append(self.year)
+        if self.family:
+            if self.family not in FAMILY_LABELS:
+                raise QueryError(
+                    f"Famille d'achat inconnue : {self.family!r} "
+                    "(valeurs possibles : works, supplies, services)."
+                )
+            parts.append("c.family = ?")
+            params.append(self.family)
+        if self.procedure:
+            parts.append("c.procedure = ?")
+            params.append(self.procedure)
+        if self.q:
+            parts.append("strip_accents(lower(c.object)) LIKE strip_accents(?)")
+            params.append("%" + self.q.strip().lower() + "%")
+        return (" AND ".join(parts) or "TRUE"), params
+
+
+_CONTRACT_COLUMNS = (
+    "c.contract_id, c.uid, c.id, c.buyer_id, c.notification_date, c.object, c.family, "
+    "c.procedure, c.cpv, c.amount_ht, c.current_amount_ht, c.duration_months, "
+    "c.has_social_consideration, c.has_environmental_consideration, c.awardee_count"
+)
+_AWARDEES = (
+    "(SELECT list({'supplier_id': a.supplier_id, 'name': a.supplier_name} ORDER BY a.position) "
+    "FROM awardees a WHERE a.contract_id = p.contract_id AND a.is_current) AS awardees"
+)
+
+
+def _contract_page(
+    con: duckdb.DuckDBPyConnection,
+    where: str,
+    params: list[Any],
+    page: int,
+    page_size: int,
+    limit: int | None,
+    extra_from: str = "",
+) -> Page:
+    page, page_size = check_page(page, page_size)
+    base = f"FROM contracts c {extra_from} WHERE {where}"
+    total = con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+    size, offset = (limit, 0) if limit is not None else (page_size, (page - 1) * page_size)
+    cursor = con.execute(
+        f"WITH p AS (SELECT {_CONTRACT_COLUMNS} {base} "
+        "ORDER BY c.notification_date DESC NULLS LAST, c.contract_id LIMIT ? OFFSET ?) "
+        f"SELECT p.*, {_AWARDEES} FROM p ORDER BY p.notification_date DESC NULLS LAST, p.contract_id",
+        [*params, size, offset],
+    )
+    return Page(total, page, page_size, _dicts(cursor))
+
+
+def buyer_contracts(
+    con: duckdb.DuckDBPyConnection,
+    siret: str,
+    filters: ContractFilters | None = None,
+    page: int = 1,
+    page_size: int = 20,
+    limit: int | None = None,
+) -> Page:
+    """Contracts of a buyer, most recent first, with their current awardees."""
+    where, params = (filters or ContractFilters()).sql()
+    return _contract_page(
+        con, f"c.buyer_id = ? AND {where}", [siret, *params], page, page_size, limit
+    )
+
+
+def buyer_facets(con: duckdb.DuckDBPyConnection, siret: str) -> dict[str, list]:
+    """Values available for the filters of a buyer's contract list."""
+    years = con.execute(
+        "SELECT DISTINCT year(notification_date) AS y FROM contracts "
+        "WHERE buyer_id = ? AND notification_date IS NOT NULL ORDER BY y DESC",
+        [siret],
+    ).fetchall()
+    procedures = con.execute(
+        "SELECT DISTINCT procedure FROM contracts WHERE buyer_id = ? AND procedure IS NOT NULL "
+        "ORDER BY procedure",
+        [siret],
+    ).fetchall()
+    return {"years": [r[0] for r in years], "procedures": [r[0] for r in procedures]}
+
+
+def supplier_summary(con: duckdb.DuckDBPyConnection, supplier_id: str) -> dict[str, Any] | None:
+    """Identity of a supplier and the contracts it currently holds, or None if unknown."""
+    known = _dicts(
+        con.execute(
+            "SELECT supplier_id, supplier_id_type, name FROM suppliers WHERE supplier_id = ? "
+            "LIMIT 1",
+            [supplier_id],
+        )
+    )
+    count, amount = con.execute(
+        f"SELECT count(*), sum({AMOUNT}) FROM contracts c WHERE c.contract_id IN "
+        "(SELECT contract_id FROM awardees WHERE supplier_id = ? AND is_current)",
+        [supplier_id],
+    ).fetchone()
+    if not known and count == 0:
+        return None
+    base = known[0] if known else {"supplier_id_type": None, "name": None}
+    return {
+        "supplier_id": supplier_id,
+        "supplier_id_type": base["supplier_id_type"],
+        "name": base["name"],
+        "contract_count": count,
+        "amount_ht": amount or 0.0,
+    }
+
+
+def supplier_buyers(con: duckdb.DuckDBPyConnection, supplier_id: str) -> list[dict[str, Any]]:
+    """The buyers a supplier works for: contracts and amount per buyer, largest first."""
+    cursor = con.execute(
+        f"SELECT c.buyer_id, any_value(b.name) AS name, count(*) AS contract_count, "
+        f"sum({AMOUNT}) AS amount_ht FROM contracts c "
+        "LEFT JOIN buyers b ON b.buyer_id = c.buyer_id "
+        "WHERE c.contract_id IN (SELECT contract_id FROM awardees WHERE supplier_id = ? "
+        "AND is_current) GROUP BY c.buyer_id ORDER BY contract_count DESC, c.buyer_id",
+        [supplier_id],
+    )
+    return _dicts(cursor)
+
+
+def supplier_contracts(
+    con: duckdb.DuckDBPyConnection,
+    supplier_id: str,
+    page: int = 1,
+    page_size: int = 20,
+    limit: int | None = None,
+) -> Page:
+    """Contracts a supplier currently holds, most recent first."""
+    return _contract_page(
+        con,
+        "c.contract_id IN (SELECT contract_id FROM awardees WHERE supplier_id = ? AND is_current)",
+        [supplier_id],
+        page,
+        page_size,
+        limit,
+    )
