@@ -47,6 +47,7 @@ PROCEDURE_ALIASES = {
     "sans publicité ni mise en concurrence": "dispense",
 }
 FAMILY_ALIASES = {"travaux": "works", "fournitures": "supplies"}
+FAMILY_LABELS = {"works": "travaux", "supplies": "fournitures", "services": "services"}
 PUBLICITY_MEDIA = ("libre", "boamp", "jal", "joue", "profil_acheteur", "presse_specialisee")
 
 KNOWN_FIELDS = frozenset(
