@@ -30,8 +30,11 @@ SIAE = 16
 
 # Hypothesis: 70 % of establishments belong to SMEs; ETI have 2-12 establishments, GE 10-60.
 SME_ESTABLISHMENT_SHARE = 0.70
-# Units flagged ESS so that about ESS_AWARD_SHARE of awards go to them (SMEs win ~62 %).
-ESS_UNIT_SHARE = cal.ESS_AWARD_SHARE / 0.62
+# Units flagged ESS so that about ESS_AWARD_SHARE of awards go to ESS organisations (SMEs win
+# ~62 % of awards), counting the inclusive structures, most of which are associations (~1 %).
+ESS_UNIT_SHARE = (cal.ESS_AWARD_SHARE - 0.01) / 0.62
+# Popularity skew: the first establishments of a bucket win more often (a few firms win a lot).
+POPULARITY_SKEW = 1.6
 
 
 class SupplierPool:
@@ -141,7 +144,10 @@ class SupplierPool:
         roll = rng.random()
         candidates: list[int] | None = None
         if roll < same_departement:
-            candidates = self._local.get((departement, family_index, group))
+            # A local award: any local establishment of the family, of the other size if needed.
+            candidates = self._local.get((departement, family_index, group)) or self._local.get(
+                (departement, family_index, 1 - group)
+            )
         elif roll < same_region:
             others = [d for d in self._region_departements.get(region, ()) if d != departement]
             if others:
@@ -153,7 +159,7 @@ class SupplierPool:
             )
         if not candidates:  # a tiny pool may lack a family: any establishment will do
             return rng.randrange(len(self.sirets))
-        return candidates[skewed_index(rng, len(candidates))]
+        return candidates[skewed_index(rng, len(candidates), POPULARITY_SKEW)]
 
     def draw_inclusive(self, rng: random.Random, departement: str, region: str) -> int | None:
         """An inclusive structure (SIAE), preferably in the same département, then anywhere."""
