@@ -5,8 +5,9 @@ The input is a CSV in the column layout of the Marché de l'inclusion's structur
 ``brand``) when present. The whole list is kept (a few thousand rows), not only the warehouse's
 suppliers, so that the supplier finder can show structures that never won a contract.
 
-``rows_read = written + invalid_siret + missing_kind + duplicates``; each rejected row is counted
-and the first ones are quoted in the report. A kind outside the known list is kept as published
+One row per (SIRET, kind): a structure may hold several agreements (an ACI that is also an AI).
+``rows_read = written + invalid_siret + missing_kind + duplicates``, a duplicate being the same
+(SIRET, kind) again; each rejected row is counted and the first ones are quoted in the report. A kind outside the known list is kept as published
 and counted under ``unknown_kind``.
 """
 
@@ -74,7 +75,7 @@ def read_inclusive(path: Path) -> tuple[pa.Table, InclusiveReport]:
     if not path.is_file():
         raise InclusiveImportError(f"Fichier introuvable : {path}")
     report = InclusiveReport(file=path.name)
-    rows: dict[str, dict[str, str | None]] = {}
+    rows: dict[tuple[str, str], dict[str, str | None]] = {}
     kinds: Counter[str] = Counter()
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -96,7 +97,7 @@ def read_inclusive(path: Path) -> tuple[pa.Table, InclusiveReport]:
         ) from error
     report.written = len(rows)
     report.by_kind = dict(sorted(kinds.items()))
-    ordered = [rows[siret] for siret in sorted(rows)]
+    ordered = [rows[key] for key in sorted(rows)]
     table = pa.Table.from_pylist(ordered, schema=INCLUSIVE_SUPPLIERS)
     return table, report
 
@@ -104,7 +105,7 @@ def read_inclusive(path: Path) -> tuple[pa.Table, InclusiveReport]:
 def _take(
     row: dict[str, str | None],
     line: int,
-    rows: dict[str, dict[str, str | None]],
+    rows: dict[tuple[str, str], dict[str, str | None]],
     kinds: Counter[str],
     report: InclusiveReport,
 ) -> None:
@@ -118,14 +119,14 @@ def _take(
         report.missing_kind += 1
         _example(report, line, row, "type de structure (kind) absent")
         return
-    if siret in rows:
+    if (siret, kind) in rows:
         report.duplicates += 1
-        _example(report, line, row, f"SIRET déjà présent (garde la première ligne, {siret})")
+        _example(report, line, row, f"SIRET et type déjà présents (première ligne gardée, {siret})")
         return
     if kind not in INCLUSIVE_KINDS:
         report.unknown_kind += 1
     name = (row.get("name") or "").strip() or (row.get("brand") or "").strip() or None
-    rows[siret] = {"siret": siret, "siren": siret[:9], "kind": kind, "name": name}
+    rows[(siret, kind)] = {"siret": siret, "siren": siret[:9], "kind": kind, "name": name}
     kinds[kind] += 1
 
 

@@ -117,8 +117,13 @@ head_offices AS (
     ) WHERE _rank = 1
 ),
 inclusive_loaded AS (SELECT count(*) > 0 AS loaded FROM inclusive_suppliers),
+inclusive_by_siret AS (
+    SELECT siret, string_agg(DISTINCT kind, ',' ORDER BY kind) AS kind
+    FROM inclusive_suppliers GROUP BY siret
+),
 inclusive_by_siren AS (
-    SELECT siren, min(kind) AS kind FROM inclusive_suppliers GROUP BY siren
+    SELECT siren, string_agg(DISTINCT kind, ',' ORDER BY kind) AS kind
+    FROM inclusive_suppliers GROUP BY siren
 ),
 joined AS (
     SELECT ids.*,
@@ -139,7 +144,7 @@ joined AS (
     LEFT JOIN establishments AS est ON est.siret = ids.siret
     LEFT JOIN head_offices AS ho ON ids.siret IS NULL AND ho.siren = ids.siren
     LEFT JOIN legal_units AS lu ON lu.siren = ids.siren
-    LEFT JOIN inclusive_suppliers AS inc ON inc.siret = ids.siret
+    LEFT JOIN inclusive_by_siret AS inc ON inc.siret = ids.siret
     LEFT JOIN inclusive_by_siren AS incs ON incs.siren = ids.siren
 ),
 located AS (

@@ -45,6 +45,7 @@ LEGAL_UNITS = pa.schema(
     ]
 )
 
+# One row per (siret, kind): a structure may hold several agreements (e.g. ACI and AI).
 INCLUSIVE_SUPPLIERS = pa.schema(
     [
         ("siret", STR),
