@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from ancrage.compliance import params
 from ancrage.compliance.context import Context
 from ancrage.compliance.findings import Finding
@@ -109,7 +107,9 @@ def _ess(ctx: Context) -> list[Finding]:
                 "d'un marché réservé ESS (L. 2113-16, partiellement confirmé).",
             )
         )
-    since = c.launch_date - timedelta(days=3 * 365)
+    day = c.launch_date
+    # Three calendar years back; 29 February falls back to the 28th.
+    since = day.replace(year=day.year - 3, day=min(day.day, 28) if day.month == 2 else day.day)
     findings.append(
         Finding(
             "RES-05",
