@@ -44,7 +44,7 @@ def render_text(report: Report, consultation: Consultation) -> str:
     counts = {s: sum(f.severity == s for f in report.findings) for s in SEVERITIES}
     lines += [
         "",
-        "Bilan : " + ", ".join(f"{counts[s]} {SEVERITY_LABELS[s].lower()}" for s in SEVERITIES),
+        "Bilan : " + ", ".join(_count(counts[s], s) for s in SEVERITIES),
     ]
     for severity in SEVERITIES:
         group = [f for f in report.findings if f.severity == severity]
