@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from ancrage.clauses.model import Clause
 from ancrage.clauses.text import fold, terms
@@ -39,7 +40,8 @@ class Library:
     def __init__(self, entries: Iterable[Clause], families: dict[str, tuple[str, int]]) -> None:
         self.entries: tuple[Clause, ...] = tuple(entries)
         # slug -> (French label, version of the data file)
-        self.families: dict[str, tuple[str, int]] = dict(families)
+        # Read-only: a loaded library is cached and shared by every caller.
+        self.families = MappingProxyType(dict(families))
         self._by_id = {clause.id: clause for clause in self.entries}
         self._indexes = {clause.id: _index(clause) for clause in self.entries}
 

@@ -8,42 +8,11 @@ import unicodedata
 _WORD = re.compile(r"[a-z0-9]+")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "Œ": "oe", "Æ": "ae", "’": "'"})
 # Short grammatical words carry no meaning for the search and would match everything.
-STOP_WORDS = frozenset(
-    [
-        "a",
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "d",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "en",
-        "et",
-        "l",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "leurs",
-        "ou",
-        "par",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sur",
-        "un",
-        "une",
-    ]
-)
+STOP_WORDS = frozenset((
+    "a", "au", "aux", "avec", "ce", "ces", "d", "dans", "de", "des", "du", "en", "et", "l", "la",
+    "le", "les", "leur", "leurs", "ou", "par", "pour", "qu", "que", "qui", "sa", "se", "ses", "son",
+    "sur", "un", "une",
+))  # fmt: skip
 
 
 def fold(text: str) -> str:
@@ -56,7 +25,7 @@ def stem(word: str) -> str:
     """A light French stem, the same for singular/plural and masculine/feminine forms.
 
     Plural ``-aux`` becomes ``-al`` (``végétaux`` -> ``vegetal``), ``-eaux`` becomes ``-eau``,
-    a final plural ``s``/``x`` is dropped, then a final feminine ``e`` (``biosourcée`` and
+    a final plural ``s``/``x`` is dropped, then final ``e`` letters (``biosourcées`` and
     ``biosourcé`` meet). Applied identically to queries and documents, so over-stemming is harmless.
     """
     if len(word) <= 3:
@@ -67,8 +36,10 @@ def stem(word: str) -> str:
         word = word[:-3] + "al"
     elif word[-1] in "sx" and len(word) > 3:
         word = word[:-1]
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
+    # Twice, so that the "-ée" of a feminine past participle meets the masculine "-é".
+    for _ in range(2):
+        if word.endswith("e") and len(word) > 4:
+            word = word[:-1]
     return word
 
 

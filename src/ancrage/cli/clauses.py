@@ -10,12 +10,12 @@ from typing import Annotated
 import orjson
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ancrage.clauses import KIND_LABELS, KINDS, PILLARS, ClauseLibraryError, Library
 from ancrage.clauses import load_library as _load_library
 
-console = Console()
 clauses_app = typer.Typer(
     help="Référentiel de critères et clauses types : recherche, fiche, export, statistiques.",
     no_args_is_help=True,
@@ -34,11 +34,16 @@ class ExportFormat(StrEnum):
     pdf = "pdf"
 
 
+def _console() -> Console:
+    # Built per command so that the terminal width (COLUMNS) is read when the command runs.
+    return Console()
+
+
 def _library() -> Library:
     try:
         return _load_library()
     except ClauseLibraryError as error:
-        console.print(f"[red]{error}[/red]")
+        _console().print(f"[red]{error}[/red]")
         raise typer.Exit(code=1) from error
 
 
@@ -61,7 +66,7 @@ def search(
 ) -> None:
     """Chercher des critères et clauses types en français."""
     if cpv is not None and not cpv.replace("-", "").isdigit():
-        console.print(
+        _console().print(
             f"[red]Code CPV invalide : « {cpv} » (chiffres attendus, ex. 55523100).[/red]"
         )
         raise typer.Exit(code=2)
@@ -72,15 +77,15 @@ def search(
         )
         return
     if not results:
-        console.print("Aucune entrée ne correspond à cette recherche.")
+        _console().print("Aucune entrée ne correspond à cette recherche.")
         return
     table = Table(title=f"{len(results)} résultat(s) pour « {text} »")
     for column in ("Identifiant", "Titre", "Type", "Pilier", "Pondération"):
         table.add_column(column)
     for c in results:
         weights = f"{c.weight_range[0]}–{c.weight_range[1]} %" if c.weight_range else "—"
-        table.add_row(c.id, c.title, c.kind_label, c.pillar_label, weights)
-    console.print(table)
+        table.add_row(c.id, escape(c.title), c.kind_label, c.pillar_label, weights)
+    _console().print(table)
 
 
 @clauses_app.command("show")
@@ -92,36 +97,34 @@ def show(
     try:
         c = library.get(entry_id)
     except KeyError:
-        console.print(f"[red]Entrée inconnue du référentiel : {entry_id}[/red]")
+        _console().print(f"[red]Entrée inconnue du référentiel : {entry_id}[/red]")
         raise typer.Exit(code=1) from None
     weights = f"{c.weight_range[0]} à {c.weight_range[1]} %" if c.weight_range else "sans objet"
+    # Texts of the référentiel contain placeholders in brackets ("[X] %"): escape them for rich.
+    e = escape
     lines = [
-        f"[bold]{c.id} — {c.title}[/bold]",
-        f"Famille : {library.family_label(c.family)}",
+        f"[bold]{c.id} — {e(c.title)}[/bold]",
+        f"Famille : {e(library.family_label(c.family))}",
         f"Type : {c.kind_label}   Pilier : {c.pillar_label}",
         f"CPV : {', '.join(c.cpv) if c.cpv else 'tous'}",
         "",
         "[bold]Rédaction type[/bold]",
-        c.wording,
+        e(c.wording),
         "",
-        f"[bold]Vérification[/bold] ({', '.join(c.verification.means)}) : {c.verification.description}",
+        f"[bold]Vérification[/bold] ({', '.join(c.verification.means)}) : "
+        f"{e(c.verification.description)}",
         f"Pondération indicative : {weights}",
         f"Base juridique : {', '.join(c.legal_basis)}",
         f"Valeur DECP à déclarer : {', '.join(c.decp_value) or 'aucune'}",
-        f"eForms : {c.eforms or '—'}",
+        f"eForms : {e(c.eforms or '—')}",
         "",
         "[bold]Points de vigilance[/bold]",
-        *(f"- {p}" for p in c.pitfalls),
+        *(f"- {e(p)}" for p in c.pitfalls),
         "",
         "[bold]Sources[/bold]",
-        *(f"- {s.title} ({s.reference})" for s in c.sources),
+        *(f"- {e(s.title)} ({e(s.reference)})" for s in c.sources),
     ]
-    # Wording written by buyers may contain brackets: print it without rich markup parsing.
-    for line in lines:
-        if line == c.wording or line.startswith("- "):
-            console.print(line, markup=False)
-        else:
-            console.print(line)
+    _console().print("\n".join(lines))
 
 
 @clauses_app.command("export")
@@ -140,9 +143,11 @@ def export(
     try:
         writer(library, output)
     except OSError as error:
-        console.print(f"[red]Écriture impossible dans {output} : {error}[/red]")
+        _console().print(f"[red]Écriture impossible dans {output} : {error}[/red]")
         raise typer.Exit(code=1) from error
-    console.print(f"{len(library)} entrées exportées au format {output_format.value} dans {output}")
+    _console().print(
+        f"{len(library)} entrées exportées au format {output_format.value} dans {output}"
+    )
 
 
 # Short column headers so that the table fits a terminal of 100 columns.
@@ -207,7 +212,7 @@ def stats(
             str(row["total"]),
             style="bold" if family == "_total" else None,
         )
-    console.print(table)
+    _console().print(table)
 
 
 def register(app: typer.Typer) -> None:
