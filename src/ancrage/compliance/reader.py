@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,20 @@ from ancrage.compliance.model import (
 )
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML 1.1 reads ``03222000`` as an octal number: keep zero-led digits as text (CPV codes)."""
+
+
+def _int_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    text = loader.construct_scalar(node)
+    if isinstance(text, str) and re.fullmatch(r"0[0-9_]+", text):
+        return text
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
+
+
 def load_consultation(path: Path) -> Consultation:
     """Read a consultation from a ``.yaml``/``.yml`` or ``.json`` file."""
     try:
@@ -41,7 +56,7 @@ def load_consultation(path: Path) -> Consultation:
     except (OSError, UnicodeDecodeError) as error:
         raise ConsultationError(f"fichier illisible ({path}) : {error}") from error
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, _Loader)
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         raise ConsultationError(f"syntaxe invalide dans {path.name} : {error}") from error
     return parse_consultation(data)
@@ -110,6 +125,8 @@ def _required(data: dict, name: str) -> Any:
 
 def _text(value: Any, name: str, *, required: bool = False) -> str:
     if value is None:
+        if required:
+            raise ConsultationError(f"champ « {name} » obligatoire manquant")
         return ""
     if not isinstance(value, str):
         raise ConsultationError(f"champ « {name} » : texte attendu, reçu {value!r}")
@@ -166,7 +183,7 @@ def _date(value: Any, name: str) -> date:
 
 
 def _cpv(value: Any) -> str:
-    # YAML reads 03142000 as the integer 3142000: CPV codes always have 8 digits, so pad back.
+    # A number (JSON, or a mapping built in code) lost its leading zero: CPV codes have 8 digits.
     text = str(value).strip() if not isinstance(value, bool) else ""
     if isinstance(value, int) and not isinstance(value, bool):
         text = f"{value:08d}"
