@@ -23,8 +23,8 @@ _MEANS_LABELS = {
 _CSS = """
 @page { size: A4; margin: 18mm 16mm; @bottom-right { content: counter(page) " / " counter(pages);
   font-size: 8pt; color: #555; } }
-body { font-family: "Marianne", Arial, Helvetica, sans-serif; font-size: 10pt; color: #161616;
-  line-height: 1.4; max-width: 60rem; margin: 0 auto; padding: 1rem; }
+body { font-family: "Marianne", Arial, Helvetica, sans-serif; font-size: 9pt; color: #161616;
+  line-height: 1.3; max-width: 60rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 20pt; color: #000091; margin-bottom: .2rem; }
 h2 { font-size: 15pt; color: #000091; border-bottom: 2px solid #000091; margin-top: 2rem;
   break-before: page; }
@@ -38,9 +38,10 @@ article.economic { border-left-color: #7a7a7a; }
 article h4 { margin: 0 0 .3rem; font-size: 11pt; }
 .id { font-family: monospace; color: #555; }
 .wording { white-space: pre-line; background: #f6f6f6; padding: .4rem .6rem; margin: .4rem 0; }
-dl { display: grid; grid-template-columns: 11rem 1fr; gap: .15rem .6rem; margin: .3rem 0; }
-dt { font-weight: bold; color: #3a3a3a; }
-dd { margin: 0; }
+table.meta { border-collapse: collapse; width: 100%; margin: .3rem 0; }
+table.meta th { text-align: left; vertical-align: top; width: 11rem; padding: .1rem .6rem .1rem 0;
+  color: #3a3a3a; }
+table.meta td { vertical-align: top; padding: .1rem 0; }
 ul { margin: .2rem 0; padding-left: 1.2rem; }
 .notice { font-size: 9pt; color: #555; }
 @media print { body { max-width: none; padding: 0; } nav { break-after: page; } }
@@ -49,7 +50,7 @@ ul { margin: .2rem 0; padding-left: 1.2rem; }
 
 def render_html(library: Library) -> str:
     """The clausier as a complete HTML document (inline CSS, no external resource)."""
-    families = sorted({c.family for c in library.entries}, key=library.family_label)
+    families = library.ordered_families()
     toc: list[str] = []
     body: list[str] = []
     for family in families:
@@ -96,7 +97,7 @@ def _entry(c: Clause) -> str:
         ("eForms", c.eforms or "—"),
     ]
     details = "".join(
-        f"<dt>{name}</dt><dd>{value if name == 'Vérification' else escape(value)}</dd>"
+        f"<tr><th>{name}</th><td>{value if name == 'Vérification' else escape(value)}</td></tr>"
         for name, value in rows
     )
     pitfalls = "".join(f"<li>{escape(p)}</li>" for p in c.pitfalls)
@@ -107,7 +108,7 @@ def _entry(c: Clause) -> str:
     return (
         f'<article id="{c.id}" class="{c.pillar}"><h4><span class="id">{c.id}</span> — '
         f"{escape(c.title)}</h4>"
-        f'<div class="wording">{escape(c.wording)}</div><dl>{details}'
-        f"<dt>Points de vigilance</dt><dd><ul>{pitfalls}</ul></dd>"
-        f"<dt>Sources</dt><dd><ul>{sources}</ul></dd></dl></article>"
+        f'<div class="wording">{escape(c.wording)}</div><table class="meta">{details}'
+        f"<tr><th>Points de vigilance</th><td><ul>{pitfalls}</ul></td></tr>"
+        f"<tr><th>Sources</th><td><ul>{sources}</ul></td></tr></table></article>"
     )

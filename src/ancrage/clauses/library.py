@@ -51,6 +51,10 @@ class Library:
     def family_label(self, family: str) -> str:
         return self.families[family][0]
 
+    def ordered_families(self) -> list[str]:
+        """Family slugs for display: transversal clauses first, then by French label."""
+        return sorted(self.families, key=lambda f: (f != "transversal", fold(self.family_label(f))))
+
     def get(self, entry_id: str) -> Clause:
         """The entry ``entry_id`` (case-insensitive); ``KeyError`` with a French message if absent."""
         clause = self._by_id.get(entry_id.strip().upper())
