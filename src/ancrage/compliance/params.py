@@ -1,7 +1,7 @@
 """Every threshold and date the compliance checker uses, in one place, with its source.
 
 Values come from ``legal-rules.md`` (rule ids, confidence tags). A rule whose parameter is
-``UNCONFIRMED`` may only produce ``advice`` (the checker enforces it through :func:`severity_for`).
+``UNCONFIRMED`` only produces ``advice`` whose message says so (see the ``rules_*`` modules).
 Amounts are euros HT; dates are consultation launch dates (CONV-DATE); thresholds written
 "inférieure à" are strict ``<`` and obligations apply at ``>=`` (CONV-AMOUNT).
 """

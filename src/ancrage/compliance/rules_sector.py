@@ -228,7 +228,8 @@ def _fleet(ctx: Context) -> list[Finding]:
             "to_fix",
             f"Flotte de {c.fleet_size} véhicules : les renouvellements de l'année doivent "
             f"respecter les parts minimales de véhicules à faibles émissions{detail} ; aucune "
-            "exigence en ce sens.",
+            "exigence en ce sens (taux de la version 2021 de L. 224-8 ; version d'avril 2024 "
+            "à vérifier).",
         )
     ]
 
