@@ -16,8 +16,8 @@ from ancrage.compliance.textnorm import normalize
 # Who or what is being located: firms, people, products.
 _ACTOR = (
     r"(entreprises?|societes?|artisans?|producteurs?|fournisseurs?|prestataires?|candidats?|"
-    r"titulaires?|operateurs?|acteurs?|pme|tpe|commercants?|agriculteurs?|eleveurs?|habitants?|"
-    r"residents?|main oeuvre|personnels?|salaries?|savoir faire|tissu|approvisionnements?|"
+    r"titulaires?|operateurs?|acteurs?|pme|tpe|commercants?|agriculteurs?|eleveurs?|"
+    r"main oeuvre|personnels?|salaries?|savoir faire|tissu|approvisionnements?|"
     r"agriculture|produits?|denrees?|materiaux|fabrication|achats?|implantation|economie|"
     r"sous traitants?|intervenants?|partenaires?|structures?|commerces?|boulangers?|bouchers?|"
     r"maraichers?|traiteurs?|restaurateurs?|fleuristes?|transporteurs?|garages?|cooperatives?|"
@@ -43,7 +43,7 @@ _DISTANCE = (
 )
 _ORIGIN = (
     r"(origine|provenance|provien\w*|provenir|provenant|issue?s?|fabrication|fabrique\w*|"
-    r"extraite?s?|nee?s?|elevee?s?|abattue?s?|cultivee?s?|recoltee?s?|forets?|carrieres?|"
+    r"extraite?s?|nee?s?|elevee?s?(?= (?:et|en|dans|au|a|sur)\b)|abattue?s?|cultivee?s?|recoltee?s?|forets?|carrieres?|"
     r"produite?s?|"
     r"registre des metiers)"
 )
@@ -198,6 +198,26 @@ _CARBON = re.compile(r"\b(bilan carbone|empreinte carbone|emissions?|co2|gaz a e
 _CARBON_METHOD = re.compile(r"\b(methode|calcul\w*|formule|kg|tonnes?|co2e|annexe|referentiel)\b")
 
 
+# Nouns of the buyer's own sites and users: "locaux situés dans le département" describes where
+# the service is performed, not where the supplier is.
+_BUYER_SIDE = frozenset(
+    "locaux batiments batiment etablissements site sites ecoles ecole eleves usagers beneficiaires "
+    "equipements voiries espaces lieux salles agents services patrimoine logements colleges lycees "
+    "creches parcs terrains routes communes".split()
+)
+_SUBJECT_CHECKED = frozenset({"implantation", "product_origin", "local_actor"})
+
+
+def _supplier_side_match(regex: re.Pattern[str], norm: str) -> bool:
+    """A match whose subject (the word before it, or its first word) is not on the buyer's side."""
+    for match in regex.finditer(norm):
+        before = norm[: match.start()].split()[-1:]
+        first = match.group(0).split()[:1]
+        if not _BUYER_SIDE.intersection(before + first):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class LocalismHit:
     """One problem found in one text of the consultation."""
@@ -220,7 +240,10 @@ def analyse(text: str) -> list[LocalismHit]:
         return []
     hits: list[LocalismHit] = []
     for pattern in PATTERNS:
-        if not pattern.regex.search(norm):
+        if pattern.id in _SUBJECT_CHECKED:
+            if not _supplier_side_match(pattern.regex, norm):
+                continue
+        elif not pattern.regex.search(norm):
             continue
         if pattern.id == "product_origin" and _INFORMATION_ONLY.search(norm):
             continue
