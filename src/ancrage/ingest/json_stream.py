@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+import orjson
+
 CHUNK = 4 * 1024 * 1024
 MAX_RECORD = 256 * 1024 * 1024  # a single record larger than this is not a DECP record
 _DECODER = json.JSONDecoder()
@@ -102,6 +104,30 @@ class _Buffer:
             raise JsonFormatError(f"JSON inattendu : « {char} » attendu, trouvé « {found} ».")
         self.pos += 1
 
+    def record(self) -> tuple[Any, str | None, str | None]:
+        """Decode the record starting here, taking the fast path when it fills its own line.
+
+        At a record boundary, if the text up to the end of the line is exactly one JSON object,
+        it is that record (an object is never the prefix of a longer value), and orjson reads it
+        several times faster than the standard scanner. Pretty-printed files fall back at once.
+        """
+        self.skip_ws()
+        newline = self.text.find("\n", self.pos)
+        if newline != -1:
+            line = self.text[self.pos : newline].rstrip()
+            if line.endswith(","):
+                line = line[:-1].rstrip()
+            if line.endswith("}"):
+                try:
+                    value = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    pass
+                else:
+                    if isinstance(value, dict):
+                        self.pos += len(line)
+                        return value, None, None
+        return self.value()
+
     def value(self) -> tuple[Any, str | None, str | None]:
         """Decode the next value: (value, None, None) or (None, raw_text, error) if invalid."""
         self.skip_ws()
@@ -183,7 +209,7 @@ def _array(buf: _Buffer, kind: str | None, counter) -> Iterator[JsonItem]:
         buf.pos += 1
         return
     while True:
-        value, raw, error = buf.value()
+        value, raw, error = buf.record()
         yield JsonItem(next(counter), kind, value, raw, error)
         nxt = buf.skip_ws()
         if nxt == ",":
@@ -211,7 +237,7 @@ def _object(buf: _Buffer, counter) -> Iterator[JsonItem]:
         # Not an envelope: newline-delimited (or concatenated) records.
         buf.pos = start
         while buf.skip_ws():
-            value, raw, error = buf.value()
+            value, raw, error = buf.record()
             yield JsonItem(next(counter), None, value, raw, error)
             if buf.skip_ws() == ",":
                 buf.pos += 1

@@ -70,10 +70,9 @@ def _kind(record: dict, hint: str | None) -> str:
 def schema_version(record: dict) -> str:
     """``2022``, ``2019`` or ``hybrid`` (2019 markers and 2022 fields, even empty, together)."""
     has_2022 = any(name in record for name in FIELDS_2022)
-    has_2019 = (
-        any(get(record, name) is not None for name in FIELDS_2019)
-        or (isinstance(get(record, "titulaires"), list)
-        and any("denominationSociale" in t for t in items(get(record, "titulaires"), "titulaire")))
+    has_2019 = any(get(record, name) is not None for name in FIELDS_2019) or (
+        isinstance(get(record, "titulaires"), list)
+        and any("denominationSociale" in t for t in items(get(record, "titulaires"), "titulaire"))
     )
     if has_2022 and has_2019:
         return "hybrid"

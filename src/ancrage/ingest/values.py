@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 PLACEHOLDERS = frozenset(
     {"nc", "n/c", "na", "n/a", "null", "none", "nan", "-", "inconnu", "non connu"}
@@ -32,6 +33,7 @@ _TRUE = frozenset({"true", "oui", "1", "vrai", "yes", "o"})
 _FALSE = frozenset({"false", "non", "0", "faux", "no", "n"})
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, no accents, typographic apostrophes and spaces made plain: for enum matching."""
     text = unicodedata.normalize("NFKD", text)
@@ -112,7 +114,12 @@ def boolean(value: object) -> tuple[bool | None, str | None]:
         return value, None
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value), None
-    raw = fold(str(value))
+    raw = str(value).strip().lower()
+    if raw in _TRUE:
+        return True, None
+    if raw in _FALSE:
+        return False, None
+    raw = fold(raw)
     if not raw:
         return None, None
     if raw in _TRUE:
