@@ -35,9 +35,16 @@ class CpvChooser:
         return codes[rng.randrange(len(codes))]
 
 
+_ORIGIN_CACHE: dict[str, bool] = {}
+
+
 def needs_origin(code: str) -> bool:
     """True when the CPV code falls in a range where origineUE / origineFrance apply."""
-    return any(low <= code <= high for low, high in cal.ORIGIN_CPV_RANGES)
+    known = _ORIGIN_CACHE.get(code)
+    if known is None:
+        known = any(low <= code <= high for low, high in cal.ORIGIN_CPV_RANGES)
+        _ORIGIN_CACHE[code] = known
+    return known
 
 
 class Calendar:
@@ -56,10 +63,12 @@ class Calendar:
             (self.start + timedelta(offset)).isoformat()
             for offset in range(-400, span + self.MARGIN_DAYS)
         ]
-        self._climate_law = (cal.CLIMATE_LAW_DATE - self.start).days
-        self._period_starts = [
-            (start - self.start).days for start, _, _ in cal.CONSIDERATION_SHARES
-        ]
+        starts = [(start - self.start).days for start, _, _ in cal.CONSIDERATION_SHARES]
+        self._shares: list[tuple[float, float]] = []
+        for offset in range(span):
+            period = max(index for index, start in enumerate(starts) if offset >= start)
+            _, social, environmental = cal.CONSIDERATION_SHARES[period]
+            self._shares.append((social, environmental))
 
     def notification(self, rng: random.Random) -> int:
         """A notification day, as an offset from 2024-01-01."""
@@ -76,11 +85,7 @@ class Calendar:
 
     def consideration_shares(self, offset: int) -> tuple[float, float]:
         """(social share, environmental share) in force on that notification day."""
-        shares = cal.CONSIDERATION_SHARES[0]
-        for start, period in zip(self._period_starts, cal.CONSIDERATION_SHARES, strict=True):
-            if offset >= start:
-                shares = period
-        return shares[1], shares[2]
+        return self._shares[offset]
 
 
 CCAG = {

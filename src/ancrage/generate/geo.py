@@ -69,45 +69,42 @@ def _reference() -> Any:
 def load_communes() -> Communes:
     """The real communes of ``ancrage.reference.communes()`` with a population and a SIREN."""
     table = _reference().communes()
-    columns = table.select(
-        [
-            "code",
-            "name",
-            "departement",
-            "region",
-            "epci",
-            "population",
-            "siren",
-            "postal_codes",
-            "latitude",
-            "longitude",
-        ]
-    ).to_pylist()
-    # Buyers and suppliers live in current communes of metropolitan France and the DROM:
-    # arrondissements municipaux are places, and the COM use TAHITI/RIDET ids, not SIRET.
-    keep = [True] * table.num_rows
+    # Column by column: a row-dict copy of the 35 000 communes would cost tens of MB at peak.
+    code = table.column("code").to_pylist()
+    keep = [bool(value) for value in code]
     for column, excluded in (("type", "arrondissement-municipal"), ("zone", "com")):
+        # Buyers and suppliers live in current communes of metropolitan France and the DROM:
+        # arrondissements municipaux are places, and the COM use TAHITI/RIDET ids, not SIRET.
         if column in table.column_names:
             for index, value in enumerate(table.column(column).to_pylist()):
                 keep[index] = keep[index] and value != excluded
-    columns = [row for row, kept in zip(columns, keep, strict=True) if kept]
-    rows = sorted(
-        (row for row in columns if row["code"] and row["departement"] and row["population"]),
-        key=lambda row: row["code"],
-    )
-    if not rows:
+    departement = table.column("departement").to_pylist()
+    population = table.column("population").to_pylist()
+    for index in range(len(keep)):
+        keep[index] = keep[index] and bool(departement[index]) and bool(population[index])
+    order = sorted((index for index, kept in enumerate(keep) if kept), key=code.__getitem__)
+    if not order:
         raise GenerationError("La table des communes de référence est vide.")
+
+    def column(name: str) -> list:
+        values = table.column(name).to_pylist()
+        return [values[index] for index in order]
+
+    postal_codes = column("postal_codes")
+    codes = [code[index] for index in order]
     communes = Communes(
-        code=[row["code"] for row in rows],
-        name=[row["name"] for row in rows],
-        departement=[row["departement"] for row in rows],
-        region=[row["region"] or "" for row in rows],
-        epci=[row["epci"] or None for row in rows],
-        population=[int(row["population"]) for row in rows],
-        siren=[row["siren"] or None for row in rows],
-        postal_code=[(row["postal_codes"] or [row["code"]])[0] for row in rows],
-        latitude=[row["latitude"] for row in rows],
-        longitude=[row["longitude"] for row in rows],
+        code=codes,
+        name=column("name"),
+        departement=[departement[index] for index in order],
+        region=[value or "" for value in column("region")],
+        epci=[value or None for value in column("epci")],
+        population=[int(population[index]) for index in order],
+        siren=[value or None for value in column("siren")],
+        postal_code=[
+            (codes_list or [own])[0] for codes_list, own in zip(postal_codes, codes, strict=True)
+        ],
+        latitude=column("latitude"),
+        longitude=column("longitude"),
     )
     for index, departement in enumerate(communes.departement):
         communes.by_departement.setdefault(departement, []).append(index)
