@@ -123,6 +123,7 @@ class ContractFactory:
                 seen.add(awardee[1])
                 chosen.append(awardee)
         self.awardee_rows += len(chosen)
+        self.foreign_awardees += sum(1 for kind, _ in chosen if kind != "SIRET")
         return chosen
 
     def _one_awardee(
@@ -141,10 +142,8 @@ class ContractFactory:
                 return "SIRET", suppliers.sirets[inclusive]
         roll = rng.random()
         if roll < cal.FOREIGN_TVA_SHARE:
-            self.foreign_awardees += 1
             return "TVA", eu_vat_number(rng)
         if roll < cal.FOREIGN_TVA_SHARE + cal.FOREIGN_HORS_UE_SHARE:
-            self.foreign_awardees += 1
             trade = TRADES[rng.randrange(len(TRADES))][0]
             return "HORS-UE", hors_ue_id(rng, company_name(rng, trade))
         large = rng.random() >= sme_share
