@@ -253,3 +253,23 @@ def test_buyer_profiles(con: duckdb.DuckDBPyConnection) -> None:
         "hospital/ctr<10",
     )
     assert rows[b.UNKNOWN_BUYER] == (None, None, None, False, None, None, None, "ctr<10", None)
+
+
+def test_materialised_profiles_equal_the_views(con: duckdb.DuckDBPyConnection) -> None:
+    query = "SELECT * FROM {} ORDER BY ALL"
+    views = {
+        name: con.sql(query.format(name)).fetchall()
+        for name in ("supplier_profiles", "buyer_profiles")
+    }
+    enrichment.register(con, materialize=True)
+    kinds = dict(
+        con.execute(
+            "SELECT table_name, table_type FROM information_schema.tables "
+            "WHERE table_name IN ('supplier_profiles', 'buyer_profiles')"
+        ).fetchall()
+    )
+    assert kinds == {"supplier_profiles": "BASE TABLE", "buyer_profiles": "BASE TABLE"}
+    for name, rows in views.items():
+        assert con.sql(query.format(name)).fetchall() == rows
+    enrichment.register(con)  # and back to views
+    assert con.sql(query.format("buyer_profiles")).fetchall() == views["buyer_profiles"]
