@@ -51,9 +51,23 @@ class Normalised:
     revision_key: str = ""
 
 
+# Rules that say nothing about a text-only format: in XML and CSV every number is text, and
+# tabular exports have no column for the awardee's identifier type.
+NOT_APPLICABLE = {
+    "json": frozenset(),
+    "xml": frozenset({"number_as_text"}),
+    "tabular": frozenset({"number_as_text", "supplier_id_type_missing"}),
+}
+
+
 class _Issues(list):
+    def __init__(self, ignore: frozenset[str] = frozenset()) -> None:
+        super().__init__()
+        self.ignore = ignore
+
     def add(self, field_name: str, value: object, rule: str) -> None:
-        self.append((field_name, None if value is None else str(value)[:500], rule))
+        if rule not in self.ignore:
+            self.append((field_name, None if value is None else str(value)[:500], rule))
 
 
 def _kind(record: dict, hint: str | None) -> str:
@@ -79,14 +93,17 @@ def schema_version(record: dict) -> str:
     return "2022" if has_2022 else "2019"
 
 
-def normalise(record: Any, kind_hint: str | None = None) -> Normalised:
-    """Normalise one raw record; raise :class:`Rejected` when it cannot be represented."""
+def normalise(record: Any, kind_hint: str | None = None, syntax: str = "json") -> Normalised:
+    """Normalise one raw record; raise :class:`Rejected` when it cannot be represented.
+
+    ``syntax`` (json, xml or tabular) says which quality rules make sense for the source.
+    """
     if not isinstance(record, dict):
         raise Rejected(
             "not_an_object",
             "L'élément lu n'est pas un objet marché ou concession (valeur isolée, liste…).",
         )
-    issues = _Issues()
+    issues = _Issues(NOT_APPLICABLE[syntax])
     kind = _kind(record, kind_hint)
     buyer_path = "autoriteConcedante" if kind == "concession" else "acheteur"
     buyer_raw = get(

@@ -37,6 +37,7 @@ QUARANTINE_REASONS = {
     "no_contract_id": "Identifiant du contrat absent ou nul : impossible de l'identifier.",
     "unreadable_file": "Fichier illisible ou dans un format inconnu, conservé tel quel.",
 }
+_SYNTAX = {"json": "json", "xml": "xml", "csv": "tabular", "parquet": "tabular"}
 FILE_ORDER_SHIFT = 1 << 40  # _order = file index * shift + position: later files rank later
 
 
@@ -228,7 +229,7 @@ def _route(ctx, counts, position, kind, record, raw, error, weight, extra_issues
         )
         return
     try:
-        result = normalise(record, kind)
+        result = normalise(record, kind, _SYNTAX[counts.format.split("-")[-1]])
     except Rejected as rejected:
         _quarantine(
             ctx,
