@@ -43,6 +43,7 @@ demo: install
 test: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/ancrage $(BIN)/python -m pytest -n 2 --dist loadgroup tests/web
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -x -q -m "not slow and not browser"

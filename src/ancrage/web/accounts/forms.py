@@ -124,7 +124,10 @@ class TargetsForm(DsfrBaseForm):
 
 class InviteForm(DsfrBaseForm):
     email = forms.EmailField(label="Adresse électronique")
-    role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices)
+    # Least privilege by default: the administrator raises the role on purpose.
+    role = forms.ChoiceField(
+        label="Rôle", choices=Membership.Role.choices, initial=Membership.Role.VIEWER
+    )
 
 
 class RoleForm(DsfrBaseForm):
