@@ -79,6 +79,11 @@ def test_search_by_location_when_profiles_exist(con):
     row = queries.search_buyers(con, B2).rows[0]
     assert (row["name"], row["commune_name"]) == ("Département d'Ille-et-Vilaine", "Rennes")
     assert queries.search_buyers(con, departement="22").total == 0
+    # The per-connection directory used by the site gives the same answers.
+    queries.materialise_buyer_directory(con)
+    assert queries.DIRECTORY in queries.views(con)
+    assert [r["buyer_id"] for r in queries.search_buyers(con, "rennes").rows] == [B1, B2, B4]
+    assert queries.buyer_summary(con, B2)["name"] == "Département d'Ille-et-Vilaine"
 
 
 def test_buyer_summary(con):

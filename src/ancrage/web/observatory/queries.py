@@ -13,8 +13,6 @@ from typing import Any
 
 import duckdb
 
-from ancrage.web.observatory.warehouse import views
-
 AMOUNT = "coalesce(c.current_amount_ht, c.amount_ht)"
 FAMILY_LABELS = {"works": "Travaux", "supplies": "Fournitures", "services": "Services"}
 MAX_PAGE_SIZE = 100
@@ -35,6 +33,12 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
+
+
+def views(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the tables and views visible on the connection."""
+    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    return {row[0] for row in rows}
 
 
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -66,9 +70,23 @@ def national_figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     }
 
 
+DIRECTORY = "web_buyer_directory"
+
+
+def materialise_buyer_directory(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute the buyer directory once per connection (one per snapshot and thread).
+
+    The profile views of the enrichment layer are computed on every query; searching them on each
+    request would cost far more than this one-off table.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {DIRECTORY} AS {_buyer_source(con)}")
+
+
 def _buyer_source(con: duckdb.DuckDBPyConnection) -> str:
     """SQL of one row per buyer with its name and, when profiles exist, its location."""
     available = views(con)
+    if DIRECTORY in available:
+        return f"SELECT * FROM {DIRECTORY}"
     if "buyer_profiles" not in available:
         return (
             "SELECT buyer_id, name, contract_count, NULL::VARCHAR AS commune_code, "

@@ -17,6 +17,7 @@ import duckdb
 
 from ancrage import config
 from ancrage.warehouse import connect, current
+from ancrage.web.observatory.queries import materialise_buyer_directory
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -44,6 +45,7 @@ def connection() -> duckdb.DuckDBPyConnection:
         cached[1].close()
     con = connect(root, snap)
     _register_optional_layers(con)
+    materialise_buyer_directory(con)
     _local.cache = (key, con)
     return con
 
@@ -61,9 +63,3 @@ def _register_optional_layers(con: duckdb.DuckDBPyConnection) -> None:
             register(con)
         except Exception:  # a missing optional table must not take the public site down
             log.warning("Couche optionnelle %s non chargée", name, exc_info=True)
-
-
-def views(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Names of the tables and views visible on the connection."""
-    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    return {row[0] for row in rows}
