@@ -32,6 +32,17 @@ def marches_2019(real_dir: Path) -> list[dict[str, Any]]:
     return records
 
 
+def incoherent(amount: float, months: float) -> bool:
+    """decp-qualite amount/duration coherence rules (decp-format.md §6.3)."""
+    ratio = amount / months
+    return (
+        ratio < 100
+        or (ratio < 1_000 and amount < 200_000)
+        or (months in (360, 365, 366) and amount < 10_000_000)
+        or (months > 120 and amount < 2_000_000)
+    )
+
+
 def _first_rows(rows: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
     contracts: dict[str, list[dict[str, str]]] = {}
     for row in rows:
@@ -68,9 +79,15 @@ def test_works_extract_figures(works_extract: list[dict[str, str]]) -> None:
     assert (round(statistics.mean(logs), 2), round(statistics.pstdev(logs), 2)) == (
         cal.AMOUNT_LOG["works"]
     )
-    durations = sorted(int(float(row["dureeMois"])) for row in first)
+    durations_by_row = [float(row["dureeMois"]) for row in first]
+    durations = sorted(int(value) for value in durations_by_row)
     assert statistics.median(durations) == 14
     assert round(math.log(14), 2) == cal.DURATION_WORKS_LOG[0]
+    assert round(
+        statistics.correlation(logs, [math.log(value) for value in durations_by_row]), 2
+    ) == (cal.DURATION_AMOUNT_CORRELATION)
+    flagged = sum(incoherent(float(row["montant"]), float(row["dureeMois"])) for row in first)
+    assert round(flagged / len(first), 3) == 0.016
     months = Counter(row["dateNotification"][:7] for row in first)
     assert round(months["2024-12"] / len(first), 2) == 0.25
 
@@ -112,6 +129,16 @@ def test_2019_files_figures(marches_2019: list[dict[str, Any]]) -> None:
                 logs.append(math.log(amount))
         measured = (round(statistics.mean(logs), 2), round(statistics.pstdev(logs), 2))
         assert measured == cal.AMOUNT_LOG[family], family
+    flagged = total = 0
+    for record in marches:
+        try:
+            amount, months = float(record["montant"]), float(record["dureeMois"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if amount > 0 and months > 0:
+            total += 1
+            flagged += incoherent(amount, months)
+    assert round(flagged / total, 3) == 0.173  # real data breaks these rules often
     modified = sum(bool(record.get("modifications")) for record in marches)
     assert modified == 20 + 8 + 8  # AIFE, PES, e-marchespublics
     top_works = Counter(

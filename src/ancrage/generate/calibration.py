@@ -137,10 +137,21 @@ DURATION_WORKS_LOG = (2.64, 0.48)
 # accords-cadres of 1 to 4 years; hypothesis for the split below.
 DURATION_FRAMEWORK = ((12, 0.25), (24, 0.20), (36, 0.15), (48, 0.40))
 DURATION_OTHER_LOG = (2.48, 0.8)  # median 12 months
+# Measured on the 2024 works extract: correlation of log(amount) and log(duration) = 0.31; only
+# 1.6 % of its marchés break the decp-qualite amount/duration coherence rules.
+DURATION_AMOUNT_CORRELATION = 0.31
+# Hypothesis: concessions last 3 to 25 years, most often 5 to 12.
+CONCESSION_YEARS = (
+    (3, 0.1), (5, 0.2), (6, 0.1), (7, 0.1), (8, 0.1), (10, 0.15), (12, 0.1), (15, 0.08),
+    (20, 0.05), (25, 0.02),
+)  # fmt: skip
 
 # --- Dates --------------------------------------------------------------------------------------
 NOTIFICATION_START = date(2024, 1, 1)  # the 2022 format applies from 2024-01-01
 NOTIFICATION_END = date(2026, 9, 30)
+# Hypothesis: the file is an extraction of mid-November 2026; no date (publication, modification,
+# subcontracting act, execution start) is later than this day.
+EXTRACTION_DATE = date(2026, 11, 15)
 # Measured on the 2024 works extract (H2 2024): December holds 25 % of the half-year, August 9.6 %.
 MONTH_WEIGHTS = {8: 0.6, 12: 1.6}
 # Publication delay in days (lognormal). Measured: Mégalis 40 days; MINEF 2022 sample 0 to 26 days.

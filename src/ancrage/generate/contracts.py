@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -59,7 +60,12 @@ class ContractFactory:
         self._offers = Categorical(cal.OFFERS_COMPETITIVE)
         self._offers_no_pub = Categorical(cal.OFFERS_NO_PUBLICITY)
         self._multi = Categorical(cal.MULTI_AWARDEE_COUNTS)
-        self._framework_duration = Categorical(cal.DURATION_FRAMEWORK)
+        self._framework_cumulative = []
+        total = 0.0
+        for months, share in cal.DURATION_FRAMEWORK:
+            total += share
+            self._framework_cumulative.append((total, months))
+        self._concession_years = Categorical(cal.CONCESSION_YEARS)
         self._social = Categorical(cal.SOCIAL_MIXES)
         self._environmental = Categorical(cal.ENVIRONMENTAL_MIXES)
         self._place_type = Categorical(cal.PLACE_TYPE_SHARES)
@@ -71,13 +77,17 @@ class ContractFactory:
         self.sequences[buyer.siret] = sequence
         return contract_id(buyer.id_style, year, sequence), sequence
 
-    def _amount(self, rng: random.Random, family: str) -> float:
+    def _amount(self, rng: random.Random, family: str) -> tuple[float, float]:
+        """(amount, its standard score), the score driving the correlated duration."""
         mu, sigma = cal.AMOUNT_LOG[family]
-        amount = lognormal(rng, mu, sigma)
+        score = rng.gauss(0.0, 1.0)
+        amount = math.exp(mu + sigma * score)
         while not cal.AMOUNT_MIN <= amount <= cal.AMOUNT_MAX:
-            amount = lognormal(rng, mu, sigma)
+            score = rng.gauss(0.0, 1.0)
+            amount = math.exp(mu + sigma * score)
         # Buyers publish round amounts about as often as amounts in cents.
-        return float(round(amount, -2)) if rng.random() < 0.4 else round(amount, 2)
+        amount = float(round(amount, -2)) if rng.random() < 0.4 else round(amount, 2)
+        return amount, score
 
     def _considerations(
         self, rng: random.Random, day: int, reserved_label: str
@@ -152,7 +162,7 @@ class ContractFactory:
 
     def _publication(self, rng: random.Random, day: int) -> int:
         mu, sigma = cal.PUBLICATION_DELAY_LOG
-        return day + min(int(lognormal(rng, mu, sigma)), 400)
+        return min(day + int(lognormal(rng, mu, sigma)), max(day, self.calendar.last))
 
     # --- marché ---------------------------------------------------------------------------------
 
@@ -167,7 +177,7 @@ class ContractFactory:
         if lot is not None:
             identifier = f"{identifier}L{lot}"
         framework = rng.random() < cal.FRAMEWORK_SHARE
-        amount = self._amount(rng, family)
+        amount, score = self._amount(rng, family)
         procedure = self._procedure(rng, family, amount, buyer.state)
         if procedure == cal.PROC_NO_PUB:
             offers = self._offers_no_pub.draw(rng)
@@ -175,7 +185,7 @@ class ContractFactory:
             offers = rng.randrange(17, 41)
         else:
             offers = self._offers.draw(rng)
-        duration = self._duration(rng, family, framework)
+        duration = self._duration(rng, family, framework, score)
         social, environmental = self._considerations(rng, day, "Marché réservé")
         multi_share = (
             cal.MULTI_AWARDEE_SHARE_FRAMEWORK if framework else cal.MULTI_AWARDEE_SHARE_OTHER
@@ -245,7 +255,10 @@ class ContractFactory:
         amount, duration = record["montant"], record["dureeMois"]
         result = []
         for number in range(start, start + count):
-            day += 30 + rng.randrange(300)
+            room = self.calendar.last - day  # no modification after the extraction date
+            if room < 30:
+                break
+            day += 30 + rng.randrange(min(300, room - 29))
             amount = round(amount * rng.uniform(1.03, 1.25), 2)
             modification: Record = {"id": number}
             if rng.random() < 0.4:
@@ -271,14 +284,18 @@ class ContractFactory:
             table = self._below_supplies if amount < threshold else self._above_supplies
         return table.draw(rng)
 
-    def _duration(self, rng: random.Random, family: str, framework: bool) -> int:
-        if family == "works":
-            mu, sigma = cal.DURATION_WORKS_LOG
-        elif framework:
-            return self._framework_duration.draw(rng)
-        else:
-            mu, sigma = cal.DURATION_OTHER_LOG
-        return max(1, min(120, round(lognormal(rng, mu, sigma))))
+    def _duration(self, rng: random.Random, family: str, framework: bool, score: float) -> int:
+        """A duration correlated with the amount (bigger contracts last longer)."""
+        rho = cal.DURATION_AMOUNT_CORRELATION
+        standard = rho * score + math.sqrt(1 - rho * rho) * rng.gauss(0.0, 1.0)
+        if family != "works" and framework:
+            quantile = 0.5 * (1 + math.erf(standard / math.sqrt(2)))
+            for cumulative, months in self._framework_cumulative:
+                if quantile <= cumulative:
+                    return months
+            return self._framework_cumulative[-1][1]
+        mu, sigma = cal.DURATION_WORKS_LOG if family == "works" else cal.DURATION_OTHER_LOG
+        return max(1, min(120, round(math.exp(mu + sigma * standard))))
 
     def _nature(self, rng: random.Random, buyer: Buyer) -> str:
         if buyer.state and rng.random() < cal.DEFENCE_NATURE_SHARE:
@@ -320,7 +337,7 @@ class ContractFactory:
         acts = []
         for number in range(1, 2 + (rng.random() < 0.3)):
             establishment = self.suppliers.draw(rng, "works", departement, region, False)
-            notified = day + rng.randrange(60)
+            notified = min(day + rng.randrange(60), max(day, self.calendar.last))
             acts.append(
                 {
                     "acteSousTraitance": {
@@ -347,7 +364,7 @@ class ContractFactory:
         buyer = self.buyers.draw_kind(rng, LOCAL_KINDS)
         day = self.calendar.notification(rng)
         identifier, _ = self._next_id(rng, buyer, self.calendar.year(day))
-        start = day + rng.randrange(121)
+        start = min(day + rng.randrange(121), self.calendar.last)
         published = day + rng.randrange(start - day + 1)  # published before execution starts
         value = round(lognormal(rng, *cal.CONCESSION_AMOUNT_LOG), 2)
         value = min(max(value, 10_000.0), cal.AMOUNT_MAX)
@@ -363,7 +380,7 @@ class ContractFactory:
             "nature": f.CONCESSION_NATURE.draw(rng),
             "objet": f"{place} - {self.communes.name[buyer.commune]}",
             "procedure": f.CONCESSION_PROCEDURE.draw(rng),
-            "dureeMois": 12 * (3 + rng.randrange(23)),
+            "dureeMois": 12 * self._concession_years.draw(rng),
             "dateSignature": self.calendar.iso(day),
             "datePublicationDonnees": self.calendar.iso(published),
             "dateDebutExecution": self.calendar.iso(start),
@@ -378,8 +395,8 @@ class ContractFactory:
         ]
         record["considerationsSociales"] = {"considerationSociale": social}
         record["considerationsEnvironnementales"] = {"considerationEnvironnementale": environmental}
-        if rng.random() < cal.MODIFICATION_SHARE:
-            signed = day + 60 + rng.randrange(400)
+        signed = day + 60 + rng.randrange(400)
+        if rng.random() < cal.MODIFICATION_SHARE and signed <= self.calendar.last:
             record["modifications"] = [
                 {
                     "modification": {

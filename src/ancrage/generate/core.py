@@ -199,8 +199,12 @@ def _repeat(
     base["montant"] = last.get("montant", record["montant"])
     base["dureeMois"] = last.get("dureeMois", record["dureeMois"])
     start = _offset(factory, last.get("dateNotificationModification", record["dateNotification"]))
-    modifications += factory.modifications(rng, base, start, 1, start=len(modifications) + 1)
-    revised["modifications"] = modifications
+    added = factory.modifications(rng, base, start, 1, start=len(modifications) + 1)
+    if not added:  # too recent to be modified: the republication is an exact copy
+        plan.counts[kind] -= 1
+        plan.counts["exact_duplicate"] += 1
+        return data
+    revised["modifications"] = modifications + added
     return orjson.dumps(revised)
 
 

@@ -63,6 +63,7 @@ class Calendar:
             (self.start + timedelta(offset)).isoformat()
             for offset in range(-400, span + self.MARGIN_DAYS)
         ]
+        self.last = (cal.EXTRACTION_DATE - self.start).days
         starts = [(start - self.start).days for start, _, _ in cal.CONSIDERATION_SHARES]
         self._shares: list[tuple[float, float]] = []
         for offset in range(span):
