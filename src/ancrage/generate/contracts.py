@@ -16,7 +16,6 @@ from ancrage.generate.names import TRADES, company_name, contract_object
 from ancrage.generate.suppliers import SupplierPool
 
 Record = dict[str, Any]
-LOCAL_KINDS = ("commune", "epci", "departement", "region", "public_establishment")
 
 
 def contract_id(style: int, year: int, sequence: int) -> str:
@@ -65,14 +64,14 @@ class ContractFactory:
         for months, share in cal.DURATION_FRAMEWORK:
             total += share
             self._framework_cumulative.append((total, months))
-        self._concession_years = Categorical(cal.CONCESSION_YEARS)
+        self.concession_years = Categorical(cal.CONCESSION_YEARS)
         self._social = Categorical(cal.SOCIAL_MIXES)
         self._environmental = Categorical(cal.ENVIRONMENTAL_MIXES)
         self._place_type = Categorical(cal.PLACE_TYPE_SHARES)
 
     # --- shared pieces --------------------------------------------------------------------------
 
-    def _next_id(self, rng: random.Random, buyer: Buyer, year: int) -> tuple[str, int]:
+    def next_id(self, rng: random.Random, buyer: Buyer, year: int) -> tuple[str, int]:
         sequence = self.sequences.get(buyer.siret, 0) + 1
         self.sequences[buyer.siret] = sequence
         return contract_id(buyer.id_style, year, sequence), sequence
@@ -89,7 +88,7 @@ class ContractFactory:
         amount = float(round(amount, -2)) if rng.random() < 0.4 else round(amount, 2)
         return amount, score
 
-    def _considerations(
+    def considerations(
         self, rng: random.Random, day: int, reserved_label: str
     ) -> tuple[list[str], list[str]]:
         social_share, environmental_share = self.calendar.consideration_shares(day)
@@ -105,7 +104,7 @@ class ContractFactory:
             environmental = ["Pas de considération environnementale"]
         return social, environmental
 
-    def _awardees(
+    def draw_awardees(
         self,
         rng: random.Random,
         buyer: Buyer,
@@ -160,7 +159,7 @@ class ContractFactory:
         establishment = suppliers.draw(rng, family, departement, region, large)
         return "SIRET", suppliers.sirets[establishment]
 
-    def _publication(self, rng: random.Random, day: int) -> int:
+    def publication_day(self, rng: random.Random, day: int) -> int:
         mu, sigma = cal.PUBLICATION_DELAY_LOG
         return min(day + int(lognormal(rng, mu, sigma)), max(day, self.calendar.last))
 
@@ -172,7 +171,7 @@ class ContractFactory:
         cpv = self.cpv.draw(rng, family)
         day = self.calendar.notification(rng)
         year = self.calendar.year(day)
-        identifier, sequence = self._next_id(rng, buyer, year)
+        identifier, sequence = self.next_id(rng, buyer, year)
         lot = rng.randrange(1, 9) if rng.random() < 0.15 else None
         if lot is not None:
             identifier = f"{identifier}L{lot}"
@@ -186,12 +185,12 @@ class ContractFactory:
         else:
             offers = self._offers.draw(rng)
         duration = self._duration(rng, family, framework, score)
-        social, environmental = self._considerations(rng, day, "Marché réservé")
+        social, environmental = self.considerations(rng, day, "Marché réservé")
         multi_share = (
             cal.MULTI_AWARDEE_SHARE_FRAMEWORK if framework else cal.MULTI_AWARDEE_SHARE_OTHER
         )
         count = self._multi.draw(rng) if rng.random() < multi_share else 1
-        awardees = self._awardees(
+        awardees = self.draw_awardees(
             rng, buyer, family, count, amount, reserved="Marché réservé" in social
         )
         record: Record = {"id": identifier, "acheteur": {"id": buyer.siret}}
@@ -226,7 +225,7 @@ class ContractFactory:
         record["lieuExecution"] = self._place(rng, buyer)
         record["dureeMois"] = duration
         record["dateNotification"] = self.calendar.iso(day)
-        record["datePublicationDonnees"] = self.calendar.iso(self._publication(rng, day))
+        record["datePublicationDonnees"] = self.calendar.iso(self.publication_day(rng, day))
         record["montant"] = amount
         record["typesPrix"] = {"typePrix": [f.PRICE_TYPE.draw(rng)]}
         forms = f.PRICE_FORM[
@@ -267,7 +266,7 @@ class ContractFactory:
             modification["montant"] = amount
             modification["dateNotificationModification"] = self.calendar.iso(day)
             modification["datePublicationDonneesModification"] = self.calendar.iso(
-                self._publication(rng, day)
+                self.publication_day(rng, day)
             )
             result.append({"modification": modification})
         return result
@@ -351,63 +350,9 @@ class ContractFactory:
                         "montant": round(amount * rng.uniform(0.05, 0.3), 2),
                         "variationPrix": f.SUBCONTRACT_PRICE.draw(rng),
                         "datePublicationDonnees": self.calendar.iso(
-                            self._publication(rng, notified)
+                            self.publication_day(rng, notified)
                         ),
                     }
                 }
             )
         return acts
-
-    # --- contrat de concession ------------------------------------------------------------------
-
-    def concession(self, rng: random.Random) -> Record:
-        buyer = self.buyers.draw_kind(rng, LOCAL_KINDS)
-        day = self.calendar.notification(rng)
-        identifier, _ = self._next_id(rng, buyer, self.calendar.year(day))
-        start = min(day + rng.randrange(121), self.calendar.last)
-        published = day + rng.randrange(start - day + 1)  # published before execution starts
-        value = round(lognormal(rng, *cal.CONCESSION_AMOUNT_LOG), 2)
-        value = min(max(value, 10_000.0), cal.AMOUNT_MAX)
-        social, environmental = self._considerations(rng, day, "Concession réservée")
-        count = 2 if rng.random() < 0.05 else 1
-        awardees = self._awardees(
-            rng, buyer, "services", count, value, reserved="Concession réservée" in social
-        )
-        place = f.CONCESSION_OBJECTS[rng.randrange(len(f.CONCESSION_OBJECTS))]
-        record: Record = {
-            "id": identifier,
-            "autoriteConcedante": {"id": buyer.siret},
-            "nature": f.CONCESSION_NATURE.draw(rng),
-            "objet": f"{place} - {self.communes.name[buyer.commune]}",
-            "procedure": f.CONCESSION_PROCEDURE.draw(rng),
-            "dureeMois": 12 * self._concession_years.draw(rng),
-            "dateSignature": self.calendar.iso(day),
-            "datePublicationDonnees": self.calendar.iso(published),
-            "dateDebutExecution": self.calendar.iso(start),
-            "valeurGlobale": value,
-            "montantSubventionPublique": 0
-            if rng.random() < 0.75
-            else round(value * rng.uniform(0.01, 0.2), 2),
-        }
-        record["concessionnaires"] = [
-            {"concessionnaire": {"typeIdentifiant": kind, "id": awardee_id}}
-            for kind, awardee_id in awardees
-        ]
-        record["considerationsSociales"] = {"considerationSociale": social}
-        record["considerationsEnvironnementales"] = {"considerationEnvironnementale": environmental}
-        signed = day + 60 + rng.randrange(400)
-        if rng.random() < cal.MODIFICATION_SHARE and signed <= self.calendar.last:
-            record["modifications"] = [
-                {
-                    "modification": {
-                        "id": 1,
-                        "dateSignatureModification": self.calendar.iso(signed),
-                        "datePublicationDonneesModification": self.calendar.iso(
-                            self._publication(rng, signed)
-                        ),
-                        "dureeMois": record["dureeMois"] + 12,
-                        "valeurGlobale": round(value * rng.uniform(1.03, 1.2), 2),
-                    }
-                }
-            ]
-        return record

@@ -20,6 +20,7 @@ import orjson
 
 from ancrage.generate import calibration as cal
 from ancrage.generate.buyers import BuyerPool
+from ancrage.generate.concessions import build_concession
 from ancrage.generate.contracts import ContractFactory, Record
 from ancrage.generate.defects import DefectPlan
 from ancrage.generate.errors import GenerationError
@@ -110,7 +111,7 @@ def generate(
         for index in range(n_concessions):
             if index:
                 out.write(b",\n")
-            out.write(orjson.dumps(factory.concession(rng)))
+            out.write(orjson.dumps(build_concession(factory, rng)))
             records += 1
             if progress is not None and (index + 1) % PROGRESS_STEP == 0:
                 progress(PROGRESS_STEP)
