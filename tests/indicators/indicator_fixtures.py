@@ -90,3 +90,8 @@ def same_number(a: float | None, b: float | None, tol: float = 1e-9) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+
+
+def table_of(name: str, rows: list[dict]) -> pa.Table:
+    """An input table from a few dicts (missing columns are NULL)."""
+    return pa.Table.from_pylist(rows, schema=INPUT_SCHEMAS[name])
