@@ -11,7 +11,8 @@ from ancrage.ingest.values import fold
 
 
 def _table(*labels: str) -> dict[str, str]:
-    return {fold(label): label for label in labels}
+    # Keyed by the folded form and by the exact label, so that clean values skip folding.
+    return {fold(label): label for label in labels} | {label: label for label in labels}
 
 
 PROCEDURES = _table(
@@ -128,7 +129,7 @@ def match(value: str | None, table: dict[str, str]) -> tuple[str | None, bool]:
     """The official label for ``value`` and whether it was recognised."""
     if value is None:
         return None, True
-    label = table.get(fold(value))
+    label = table.get(value) or table.get(fold(value))
     return (label, True) if label else (value, False)
 
 
@@ -136,6 +137,8 @@ def procedure(value: str | None) -> tuple[str | None, str | None]:
     """Normalised procedure label and the problem, if any (legacy label or unknown)."""
     if value is None:
         return None, None
+    if value in PROCEDURES:
+        return PROCEDURES[value], None
     folded = fold(value)
     if folded in PROCEDURES:
         return PROCEDURES[folded], None

@@ -58,6 +58,7 @@ class JsonItem:
     record: Any  # the decoded value, or None when unparseable
     raw: str | None  # verbatim text, only kept for unparseable records
     error: str | None = None  # French explanation when unparseable
+    text: str | None = None  # the record's source text (split mode only)
 
 
 class JsonFormatError(ValueError):
@@ -73,6 +74,8 @@ class _Buffer:
         self.eof = False
         self.bytes_read = 0
         self.info: dict = {}
+        self.split = False  # split mode: hand over record texts, parse only when needed
+        self.last_text: str | None = None
 
     def more(self) -> bool:
         if self.eof:
@@ -112,11 +115,17 @@ class _Buffer:
         several times faster than the standard scanner. Pretty-printed files fall back at once.
         """
         self.skip_ws()
+        self.last_text = None
         newline = self.text.find("\n", self.pos)
         if newline != -1:
             line = self.text[self.pos : newline].rstrip()
             if line.endswith(","):
                 line = line[:-1].rstrip()
+            if self.split and _balanced_line(line):
+                # Another process parses it; a line that is not valid JSON is quarantined there.
+                self.pos += len(line)
+                self.last_text = line
+                return None, None, None
             if line.endswith("}"):
                 try:
                     value = orjson.loads(line)
@@ -132,6 +141,7 @@ class _Buffer:
         """Decode the next value: (value, None, None) or (None, raw_text, error) if invalid."""
         self.skip_ws()
         while True:
+            start = self.pos
             try:
                 value, end = _DECODER.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as error:
@@ -141,16 +151,17 @@ class _Buffer:
                     continue
                 return self._recover(error, close if close is not None else len(self.text))
             self.pos = end
+            if self.split:
+                self.last_text = self.text[start:end]
             return value, None, None
 
     def _recover(self, error: json.JSONDecodeError, end: int) -> tuple[Any, str | None, str | None]:
         raw = self.text[self.pos : end]
         self.pos = end
-        repaired = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", _BAD_ESCAPE.sub(r"\\\\", raw))
-        try:
-            return json.loads(repaired), None, None
-        except json.JSONDecodeError:
-            return None, raw, f"JSON invalide : {error.msg}."
+        value, problem = repair(raw)
+        if problem is None:
+            return value, None, None
+        return None, raw, f"JSON invalide : {error.msg}."
 
     def _scan_end(self, start: int) -> int | None:
         """End of the value starting at ``start`` (bracket matching outside strings), or None
@@ -179,7 +190,35 @@ class _Buffer:
         return None
 
 
-def read_json(stream: IO[bytes], info: dict | None = None) -> Iterator[JsonItem]:
+def repair(raw: str) -> tuple[Any, str | None]:
+    """Parse a record after the repairs other pipelines apply (bad escapes, control characters).
+
+    Returns ``(value, None)`` or ``(None, French explanation)``.
+    """
+    repaired = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", _BAD_ESCAPE.sub(r"\\\\", raw))
+    try:
+        return json.loads(repaired), None
+    except json.JSONDecodeError as error:
+        return None, f"JSON invalide : {error.msg}."
+
+
+def _balanced_line(line: str) -> bool:
+    """A line that starts and ends an object with as many openings as closings.
+
+    Cheap (C-level counting) and enough to recognise a one-record-per-line layout; a line that
+    passes but is not a whole record fails to parse and is quarantined, never silently lost.
+    """
+    return (
+        line.startswith("{")
+        and line.endswith("}")
+        and line.count("{") == line.count("}")
+        and line.count("[") == line.count("]")
+    )
+
+
+def read_json(
+    stream: IO[bytes], info: dict | None = None, split: bool = False
+) -> Iterator[JsonItem]:
     """Yield every record of a DECP JSON stream with its kind (when the envelope says it).
 
     ``info["envelope"]`` is set to ``"2019"`` (a list under ``marches``), ``"2022"`` (an object
@@ -189,6 +228,7 @@ def read_json(stream: IO[bytes], info: dict | None = None) -> Iterator[JsonItem]
     info["envelope"] = "none"
     buf = _Buffer(stream)
     buf.info = info
+    buf.split = split
     first = buf.skip_ws()
     counter = iter(range(1 << 62))
     if first == "[":
@@ -210,7 +250,7 @@ def _array(buf: _Buffer, kind: str | None, counter) -> Iterator[JsonItem]:
         return
     while True:
         value, raw, error = buf.record()
-        yield JsonItem(next(counter), kind, value, raw, error)
+        yield JsonItem(next(counter), kind, value, raw, error, buf.last_text)
         nxt = buf.skip_ws()
         if nxt == ",":
             buf.pos += 1
@@ -238,7 +278,7 @@ def _object(buf: _Buffer, counter) -> Iterator[JsonItem]:
         buf.pos = start
         while buf.skip_ws():
             value, raw, error = buf.record()
-            yield JsonItem(next(counter), None, value, raw, error)
+            yield JsonItem(next(counter), None, value, raw, error, buf.last_text)
             if buf.skip_ws() == ",":
                 buf.pos += 1
         return

@@ -16,21 +16,33 @@ from ancrage.ingest.shape import get, items, labels
 from ancrage.reference.codes import cpv_family, normalise_cpv
 
 # Fields that exist only in the 2022 format: their presence (with a value) marks a 2022 record.
-FIELDS_2022 = (
-    "considerationsSociales",
-    "considerationsEnvironnementales",
-    "techniques",
-    "modalitesExecution",
-    "offresRecues",
-    "typesPrix",
-    "marcheInnovant",
-    "ccag",
-    "typeGroupementOperateurs",
-    "sousTraitanceDeclaree",
-    "attributionAvance",
+FIELDS_2022 = frozenset(
+    {
+        "considerationsSociales",
+        "considerationsEnvironnementales",
+        "techniques",
+        "modalitesExecution",
+        "offresRecues",
+        "typesPrix",
+        "marcheInnovant",
+        "ccag",
+        "typeGroupementOperateurs",
+        "sousTraitanceDeclaree",
+        "attributionAvance",
+    }
 )
 # Fields that exist only in the 2019 format.
 FIELDS_2019 = ("lieuExecution.nom", "acheteur.nom", "autoriteConcedante.nom", "uid", "uuid")
+
+
+def _has_2019_marker(record: dict) -> bool:
+    if "uid" in record or "uuid" in record:
+        return True
+    return any(
+        (type(record.get(parent)) is dict and record[parent].get("nom") is not None)
+        or record.get(f"{parent}.nom") is not None
+        for parent in ("acheteur", "lieuExecution", "autoriteConcedante")
+    )
 
 
 class Rejected(Exception):
@@ -83,8 +95,8 @@ def _kind(record: dict, hint: str | None) -> str:
 
 def schema_version(record: dict) -> str:
     """``2022``, ``2019`` or ``hybrid`` (2019 markers and 2022 fields, even empty, together)."""
-    has_2022 = any(name in record for name in FIELDS_2022)
-    has_2019 = any(get(record, name) is not None for name in FIELDS_2019) or (
+    has_2022 = not FIELDS_2022.isdisjoint(record)
+    has_2019 = _has_2019_marker(record) or (
         isinstance(get(record, "titulaires"), list)
         and any("denominationSociale" in t for t in items(get(record, "titulaires"), "titulaire"))
     )
@@ -109,7 +121,6 @@ def normalise(record: Any, kind_hint: str | None = None, syntax: str = "json") -
     buyer_raw = get(
         record, f"{buyer_path}.id", "acheteur.id", "autoriteConcedante.id", "acheteur_id"
     )
-    buyer_raw, _marker = v.strip_marker(buyer_raw)
     buyer_id = v.text(buyer_raw)
     if buyer_id is None:
         raise Rejected(
@@ -120,7 +131,7 @@ def normalise(record: Any, kind_hint: str | None = None, syntax: str = "json") -
     problem = quality.check_siret(buyer_id)
     if problem:
         issues.add(f"{buyer_path}.id", buyer_id, f"buyer_siret_{problem}")
-    contract_ref = v.text(v.strip_marker(get(record, "id"))[0])
+    contract_ref = v.text(get(record, "id"))
     if contract_ref is None or contract_ref.strip("0") == "":
         raise Rejected(
             "no_contract_id",
@@ -128,10 +139,10 @@ def normalise(record: Any, kind_hint: str | None = None, syntax: str = "json") -
         )
     if not quality.contract_id_ok(contract_ref):
         issues.add("id", contract_ref, "contract_id_nonstandard")
-    if "_type" in record and schema_version(record) != "2019":
+    version = schema_version(record)
+    if "_type" in record and version != "2019":
         issues.add("_type", record["_type"], "schema_type_field")
 
-    version = schema_version(record)
     contract: dict[str, Any] = {
         "uid": buyer_id + contract_ref,
         "kind": kind,
@@ -154,14 +165,14 @@ def normalise(record: Any, kind_hint: str | None = None, syntax: str = "json") -
             contract_ref,
             str(contract["notification_date"]),
             ",".join(initial_ids),
-            v.fold(contract["object"] or ""),
+            " ".join((contract["object"] or "").lower().split()),
         )
     )
     return Normalised(contract, awardees, modifications, list(issues), key)
 
 
 def _enum(record, path, table, contract, column, issues) -> None:
-    raw = v.text(v.strip_marker(get(record, path))[0])
+    raw = v.text(get(record, path))
     label, known = enums.match(raw, table)
     if not known:
         issues.add(path, raw, "enum_unknown")
@@ -184,20 +195,18 @@ def _enum_list(record, path, wrapper, table, issues) -> list[str] | None:
 def _what(record: dict, contract: dict, issues: _Issues) -> None:
     _enum(record, "nature", enums.NATURES, contract, "nature", issues)
     contract["object"] = v.text(get(record, "objet"))
-    cpv_raw, marker = v.strip_marker(get(record, "codeCPV", "codeCpv", "cpv"))
-    if marker:
-        issues.add("codeCPV", get(record, "codeCPV"), "minef_marker")
-    cpv_text = v.text(cpv_raw)
+    cpv_text = v.text(get(record, "codeCPV", "codeCpv", "cpv"))
     contract["cpv_raw"] = cpv_text
     contract["cpv"] = cpv = normalise_cpv(cpv_text) if cpv_text else None
     if cpv_text is None:
-        issues.add("codeCPV", None, "cpv_missing")
+        if contract["kind"] == "marche":  # concessions have no CPV field in the 2022 format
+            issues.add("codeCPV", None, "cpv_missing")
     elif cpv is None:
         issues.add("codeCPV", cpv_text, "cpv_malformed")
     elif len(cpv_text.split("-")[0].strip()) == 7:
         issues.add("codeCPV", cpv_text, "cpv_leading_zero_lost")
     contract["family"] = cpv_family(cpv) if cpv else None
-    procedure_raw = v.text(v.strip_marker(get(record, "procedure"))[0])
+    procedure_raw = v.text(get(record, "procedure"))
     contract["procedure_raw"] = procedure_raw
     contract["procedure"], problem = enums.procedure(procedure_raw)
     if procedure_raw is None:
@@ -211,7 +220,7 @@ def _what(record: dict, contract: dict, issues: _Issues) -> None:
         record, "modalitesExecution", "modaliteExecution", enums.EXECUTION_MODALITIES, issues
     )
     contract["price_types"] = _enum_list(record, "typesPrix", "typePrix", enums.PRICE_TYPES, issues)
-    contract["framework_agreement_id"] = v.text(v.strip_marker(get(record, "idAccordCadre"))[0])
+    contract["framework_agreement_id"] = v.text(get(record, "idAccordCadre"))
     _enum(record, "ccag", enums.CCAG, contract, "ccag", issues)
     _enum(record, "formePrix", enums.PRICE_FORMS, contract, "price_form", issues)
     _enum(
@@ -231,9 +240,6 @@ def _what(record: dict, contract: dict, issues: _Issues) -> None:
 
 def _num(record, paths, name, issues, parser=v.number):
     raw = get(record, *paths)
-    raw, marker = v.strip_marker(raw)
-    if marker:
-        issues.add(name, get(record, *paths), "minef_marker")
     value, problem = parser(raw)
     if problem == "placeholder":
         issues.add(name, raw, "placeholder_value")
@@ -245,9 +251,7 @@ def _num(record, paths, name, issues, parser=v.number):
 
 
 def _date(record, paths, name, issues, today):
-    raw, marker = v.strip_marker(get(record, *paths))
-    if marker:
-        issues.add(name, get(record, *paths), "minef_marker")
+    raw = get(record, *paths)
     value, problem = v.parse_date(raw)
     if problem == "placeholder":
         issues.add(name, raw, "placeholder_value")
@@ -373,8 +377,7 @@ def _responsible(record: dict, kind: str, version: str, contract: dict, issues: 
 def _awardee_list(value, wrapper, origin, buyer_id, issues) -> list[dict]:
     out = []
     for position, item in enumerate(items(value, wrapper)):
-        raw_id, _marker = v.strip_marker(item.get("id"))
-        supplier_id = v.text(raw_id)
+        supplier_id = v.text(item.get("id"))
         if supplier_id:
             supplier_id = supplier_id.replace(" ", "")
         id_type, problem = enums.supplier_id_type(v.text(item.get("typeIdentifiant")))

@@ -1,29 +1,27 @@
 """``ancrage import``: read every source, route every record, publish a new snapshot.
 
 Each input record ends in exactly one place: loaded (with its quality issues), quarantined (kept
-verbatim with a reason) or counted as a duplicate. The routing is decided here for exact
-duplicates and unrepresentable records, and in :mod:`ancrage.ingest.finalise` for revisions,
-which need every candidate of a contract to be known.
+verbatim with a reason) or counted as a duplicate (see :mod:`ancrage.ingest.routing` and
+:mod:`ancrage.ingest.finalise`). Nothing is visible to readers until the new snapshot is
+complete; an interruption leaves the previous one in service.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import json
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import duckdb
-import orjson
 
 from ancrage import config
-from ancrage.ingest import detect, finalise
+from ancrage.ingest import detect, finalise, parallel
 from ancrage.ingest.json_stream import JsonFormatError, read_json
-from ancrage.ingest.normalise import Rejected, normalise
+from ancrage.ingest.routing import FileCounts, Router
 from ancrage.ingest.sources import InputFile, SourceError, expand
 from ancrage.ingest.staging import StagingWriter
 from ancrage.ingest.tabular import read_tabular
@@ -37,35 +35,7 @@ QUARANTINE_REASONS = {
     "no_contract_id": "Identifiant du contrat absent ou nul : impossible de l'identifier.",
     "unreadable_file": "Fichier illisible ou dans un format inconnu, conservé tel quel.",
 }
-_SYNTAX = {"json": "json", "xml": "xml", "csv": "tabular", "parquet": "tabular"}
-FILE_ORDER_SHIFT = 1 << 40  # _order = file index * shift + position: later files rank later
-
-
-@dataclass
-class FileCounts:
-    path: str
-    format: str = "inconnu"
-    records_read: int = 0
-    index: int = 0
-    error: str | None = None
-
-
-@dataclass
-class ImportContext:
-    import_id: str
-    writer: StagingWriter
-    known: set[bytes]  # content hashes already loaded or counted as duplicates
-    quarantined: set[bytes]  # content hashes already quarantined
-    files: list[FileCounts] = field(default_factory=list)
-    progress: Callable[[int], None] | None = None
-
-
-def content_hash(record: Any) -> tuple[bytes, str]:
-    try:
-        canonical = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
-    except (TypeError, orjson.JSONEncodeError):  # integers beyond 64 bits, for instance
-        canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str).encode()
-    return hashlib.blake2b(canonical, digest_size=16).digest(), canonical.decode()
+JSON_FORMATS = {"2019": "decp-2019-json", "2022": "decp-2022-json"}
 
 
 def run_import(
@@ -81,35 +51,42 @@ def run_import(
     previous = snap.current(root)
     target = snap.staging_dir(root)
     work = target / "_staging"
+    thresholds = gc.get_threshold()
+    # Records are acyclic: reference counting frees them, frequent cycle scans only cost time.
+    gc.set_threshold(100_000, 50, 100)
     try:
         writer = StagingWriter(work)
-        known, quarantined = _known_hashes(previous)
-        ctx = ImportContext(target.name, writer, known, quarantined, progress=on_progress)
+        router = Router(target.name, writer, *_known_hashes(previous))
+        files: list[FileCounts] = []
         for source in sources:
             for input_file in expand(source):
-                counts = FileCounts(input_file.display, index=len(ctx.files))
-                ctx.files.append(counts)
+                counts = FileCounts(input_file.display, index=len(files))
+                files.append(counts)
                 if on_file:
                     on_file(input_file.display, input_file.size)
-                _read_file(ctx, input_file, counts, work)
+                _read_file(router, input_file, counts, work, on_progress)
         writer.flush()
-        report = finalise.build_snapshot(previous, target, work, ctx, started)
+        router.known.clear()  # no longer needed: give the memory to the final step
+        report = finalise.build_snapshot(
+            previous, target, work, writer, files, target.name, started
+        )
         shutil.rmtree(work, ignore_errors=True)
-        snap.write_manifest(target, "import DECP", {"imports": report["_history"]})
-        del report["_history"]
+        snap.write_manifest(target, "import DECP", {"imports": report.pop("_history")})
         snap.publish(target, root)
         return report
     except BaseException:
         # Ctrl-C, crash, bad source: the current snapshot is untouched; drop the partial one.
         shutil.rmtree(target, ignore_errors=True)
         raise
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _known_hashes(previous: snap.Snapshot | None) -> tuple[set[bytes], set[bytes]]:
-    if previous is None:
-        return set(), set()
     known: set[bytes] = set()
     quarantined: set[bytes] = set()
+    if previous is None:
+        return known, quarantined
     con = duckdb.connect()
     for table, bucket in (("contracts", known), ("duplicates", known), ("quarantine", quarantined)):
         path = previous.table_path(table)
@@ -135,67 +112,79 @@ class _Counting:
         return chunk
 
 
-def _read_file(ctx: ImportContext, input_file: InputFile, counts: FileCounts, work: Path) -> None:
+def _read_file(
+    router: Router, input_file: InputFile, counts: FileCounts, work: Path, progress
+) -> None:
     try:
         with input_file.open() as raw_stream:
             head = raw_stream.read(64 * 1024)
         kind = detect.sniff(head)
     except (detect.UnknownFormat, OSError, SourceError) as error:
-        _quarantine_file(ctx, input_file, counts, str(error))
+        _quarantine_file(router, input_file, counts, str(error))
         return
     try:
         if kind == "json":
-            _route_all(ctx, counts, _json_items(ctx, input_file, counts))
+            _read_json(router, input_file, counts, work, progress)
             if counts.records_read == 0 and counts.format == "decp-json":
-                _quarantine_file(
-                    ctx,
-                    input_file,
-                    counts,
-                    "Aucun marché trouvé : ce JSON n'a pas l'enveloppe DECP « marches ».",
-                )
+                message = "Aucun marché trouvé : ce JSON n'a pas l'enveloppe DECP « marches »."
+                _quarantine_file(router, input_file, counts, message)
         elif kind == "xml":
-            _route_all(ctx, counts, _xml_items(ctx, input_file, counts))
+            _route_all(router, counts, _xml_items(input_file, counts, progress))
         else:
             counts.format = "tabular-parquet" if kind == "parquet" else "tabular-csv"
             path = _local_copy(input_file, work)
             items = read_tabular(path, kind == "parquet", work, head.decode("utf-8", "replace"))
             _route_all(
-                ctx,
+                router,
                 counts,
                 ((i.position, None, i.record, i.raw, None, i.weight, i.issues) for i in items),
             )
     except (JsonFormatError, XmlFormatError, duckdb.Error) as error:
+        # Records read so far stay routed; the rest of the file is not readable record by record.
         counts.error = str(error)
-        _quarantine_file(ctx, input_file, counts, str(error), partial=True)
+
+
+def _read_json(
+    router: Router, input_file: InputFile, counts: FileCounts, work: Path, progress
+) -> None:
+    info: dict = {}
+
+    def settle_format(*_: object) -> None:
+        if counts.format == "inconnu" and "envelope" in info:
+            counts.format = JSON_FORMATS.get(info["envelope"], "decp-json")
+
+    big = (input_file.size or 0) >= parallel.MIN_PARALLEL_BYTES
+    with input_file.open() as stream:
+        counting = _Counting(stream, progress)
+        if big and parallel.worker_count() > 1:
+
+            def on_item(item) -> None:
+                counts.records_read += 1
+                settle_format()
+
+            parallel.route_json(counting, counts, router, work, info, on_item)
+        else:
+            for item in read_json(counting, info):
+                counts.records_read += 1
+                settle_format()
+                router.route(counts, item.position, item.kind, item.record, item.raw, item.error)
+    settle_format()
+    if counts.format == "inconnu":
+        counts.format = JSON_FORMATS.get(info.get("envelope"), "decp-json")
 
 
 def _local_copy(input_file: InputFile, work: Path) -> Path:
     if input_file.local_path is not None:
         return input_file.local_path
-    target = work / f"input-{abs(hash(input_file.display))}"
+    target = work / f"input-{hashlib.sha256(input_file.display.encode()).hexdigest()[:16]}"
     with input_file.open() as source, open(target, "wb") as out:
         shutil.copyfileobj(source, out, 1 << 20)
     return target
 
 
-def _json_items(ctx: ImportContext, input_file: InputFile, counts: FileCounts) -> Iterator[tuple]:
-    info: dict = {}
+def _xml_items(input_file: InputFile, counts: FileCounts, progress) -> Iterator[tuple]:
     with input_file.open() as stream:
-        for item in read_json(_Counting(stream, ctx.progress), info):
-            if counts.format == "inconnu":
-                counts.format = {"2019": "decp-2019-json", "2022": "decp-2022-json"}.get(
-                    info.get("envelope"), "decp-json"
-                )
-            yield item.position, item.kind, item.record, item.raw, item.error, 1, None
-    if counts.format == "inconnu":
-        counts.format = {"2019": "decp-2019-json", "2022": "decp-2022-json"}.get(
-            info.get("envelope"), "decp-json"
-        )
-
-
-def _xml_items(ctx: ImportContext, input_file: InputFile, counts: FileCounts) -> Iterator[tuple]:
-    with input_file.open() as stream:
-        for item in read_xml(_Counting(stream, ctx.progress)):
+        for item in read_xml(_Counting(stream, progress)):
             if counts.format == "inconnu":
                 counts.format = detect.xml_format(item.record)
             yield item.position, item.kind, item.record, item.raw, item.error, 1, None
@@ -203,160 +192,23 @@ def _xml_items(ctx: ImportContext, input_file: InputFile, counts: FileCounts) ->
         counts.format = "decp-xml"
 
 
-def _route_all(ctx: ImportContext, counts: FileCounts, items: Iterator[tuple]) -> None:
+def _route_all(router: Router, counts: FileCounts, items: Iterator[tuple]) -> None:
     for position, kind, record, raw, error, weight, extra_issues in items:
         counts.records_read += weight
-        _route(ctx, counts, position, kind, record, raw, error, weight, extra_issues)
-        ctx.writer.maybe_flush()
-
-
-def _route(ctx, counts, position, kind, record, raw, error, weight, extra_issues) -> None:
-    writer = ctx.writer
-    if error is not None:
-        digest = hashlib.blake2b(raw.encode(), digest_size=16).digest()
-        _quarantine(ctx, counts, position, digest, "unparseable", error, raw, weight)
-        return
-    digest, canonical = content_hash(record)
-    hex_digest = digest.hex()
-    if digest in ctx.quarantined:
-        writer.add(
-            "duplicates", _dup_row(ctx, counts, position, hex_digest, "already_quarantined", weight)
-        )
-        return
-    if digest in ctx.known:
-        writer.add(
-            "duplicates", _dup_row(ctx, counts, position, hex_digest, "same_content", weight)
-        )
-        return
-    try:
-        result = normalise(record, kind, _SYNTAX[counts.format.split("-")[-1]])
-    except Rejected as rejected:
-        _quarantine(
-            ctx,
-            counts,
-            position,
-            digest,
-            rejected.reason,
-            rejected.explanation,
-            raw or canonical,
-            weight,
-        )
-        return
-    ctx.known.add(digest)
-    contract = result.contract
-    contract_id = hashlib.blake2b(result.revision_key.encode(), digest_size=8).hexdigest()
-    last_publication = max(
-        (
-            d
-            for d in [
-                contract["publication_date"],
-                *(m["publication_date"] for m in result.modifications),
-            ]
-            if d
-        ),
-        default=None,
-    )
-    contract.update(
-        contract_id=contract_id,
-        source_format=counts.format,
-        source_file=counts.path,
-        source_position=position,
-        content_hash=hex_digest,
-        import_id=ctx.import_id,
-        _order=counts.index * FILE_ORDER_SHIFT + position,
-        _file=counts.index,
-        _rows=weight,
-        _last_publication=last_publication,
-    )
-    writer.add("contracts", contract)
-    for row in result.awardees:
-        row["contract_id"], row["content_hash"] = contract_id, hex_digest
-    writer.extend("awardees", result.awardees)
-    for row in result.modifications:
-        row["contract_id"], row["content_hash"] = contract_id, hex_digest
-    writer.extend("modifications", result.modifications)
-    issues = list(extra_issues or ()) + result.issues
-    buyer_id = contract["buyer_id"]
-    writer.extend(
-        "quality_issues",
-        [
-            {
-                "contract_id": contract_id,
-                "buyer_id": buyer_id,
-                "field": f,
-                "value": v,
-                "rule": r,
-                "content_hash": hex_digest,
-            }
-            for f, v, r in issues
-        ],
-    )
-    writer.add("raw_records", {"content_hash": hex_digest, "raw": raw or canonical})
-
-
-def _dup_row(ctx, counts, position, hex_digest, rule, weight) -> dict:
-    return {
-        "import_id": ctx.import_id,
-        "source_file": counts.path,
-        "source_format": counts.format,
-        "source_position": position,
-        "content_hash": hex_digest,
-        "rule": rule,
-        "duplicate_of": None,  # filled by finalise from the kept record
-        "raw": None,  # same content as the kept record
-        "rows": weight,
-        "_file": counts.index,
-    }
-
-
-def _quarantine(ctx, counts, position, digest, reason, explanation, raw, weight) -> None:
-    if digest in ctx.quarantined:
-        ctx.writer.add(
-            "duplicates",
-            _dup_row(ctx, counts, position, digest.hex(), "already_quarantined", weight),
-        )
-        return
-    ctx.quarantined.add(digest)
-    ctx.writer.add(
-        "quarantine",
-        {
-            "import_id": ctx.import_id,
-            "source_file": counts.path,
-            "source_format": counts.format,
-            "source_position": position,
-            "content_hash": digest.hex(),
-            "reason": reason,
-            "explanation": explanation,
-            "raw": raw,
-            "rows": weight,
-            "_file": counts.index,
-        },
-    )
+        router.route(counts, position, kind, record, raw, error, weight, extra_issues)
 
 
 def _quarantine_file(
-    ctx, input_file: InputFile, counts: FileCounts, message: str, partial: bool = False
+    router: Router, input_file: InputFile, counts: FileCounts, message: str
 ) -> None:
-    """A whole file (or the unreadable rest of it) that no reader understands: kept verbatim."""
-    if partial:
-        # Records already read stay routed; the error is reported on the file.
-        return
+    """A whole file that no reader understands: kept verbatim (up to 50 MB) with the reason."""
     try:
         with input_file.open() as stream:
-            content = stream.read(50 * 1024 * 1024)
-        raw = content.decode("utf-8", errors="replace")
+            raw = stream.read(50 * 1024 * 1024).decode("utf-8", errors="replace")
     except OSError as error:
         raw = f"<illisible : {error}>"
     counts.records_read += 1
     counts.error = message
     digest = hashlib.blake2b(raw.encode(), digest_size=16).digest()
-    _quarantine(
-        ctx,
-        counts,
-        0,
-        digest,
-        "unreadable_file",
-        f"{QUARANTINE_REASONS['unreadable_file']} {message}",
-        raw,
-        1,
-    )
+    explanation = f"{QUARANTINE_REASONS['unreadable_file']} {message}"
+    router.quarantine(counts, 0, digest, "unreadable_file", explanation, raw, 1)

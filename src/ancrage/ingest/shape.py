@@ -17,21 +17,27 @@ Record = dict[str, Any]
 def get(record: Record, *paths: str) -> Any:
     """The first non-missing value among dotted ``paths`` (nested keys or literal dotted keys)."""
     for path in paths:
-        if path in record:
-            value = record[path]
-            if value is not None:
-                return value
+        value = record.get(path)
+        if value is not None:
+            return value
+        parts = _PARTS.get(path)
+        if parts is None:
+            parts = _PARTS[path] = tuple(path.split("."))
+        if len(parts) == 1:
             continue
         node: Any = record
-        for part in path.split("."):
-            if isinstance(node, dict) and part in node:
-                node = node[part]
+        for part in parts:
+            if type(node) is dict:
+                node = node.get(part)
             else:
                 node = None
                 break
         if node is not None:
             return node
     return None
+
+
+_PARTS: dict[str, tuple[str, ...]] = {}
 
 
 def items(value: Any, wrapper: str | None = None) -> Iterator[dict]:
@@ -65,7 +71,12 @@ def labels(value: Any, wrapper: str | None = None) -> list[str] | None:
     if isinstance(value, dict):
         if not value:
             return None
-        value = value.get(wrapper) if wrapper and wrapper in value else list(value.values())
+        inner = value.get(wrapper) if wrapper else None
+        if type(inner) is list and all(
+            type(x) is str and x and ", " not in x and x[0] != "[" for x in inner
+        ):
+            return [x.strip() for x in inner] or None  # the common, clean case
+        value = inner if wrapper and wrapper in value else list(value.values())
     out: list[str] = []
     _collect(value, out)
     return out or None

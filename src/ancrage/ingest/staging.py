@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from ancrage.warehouse import schema as ws
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 10_000
 
 # Staging tables: the warehouse tables plus the bookkeeping columns the final step needs.
 STAGING: dict[str, pa.Schema] = {
@@ -22,18 +22,22 @@ STAGING: dict[str, pa.Schema] = {
     .append(pa.field("_file", pa.int64()))
     .append(pa.field("_rows", pa.int64()))
     .append(pa.field("_last_publication", pa.date32())),
-    "awardees": ws.AWARDEES,
-    "modifications": ws.MODIFICATIONS,
-    "quality_issues": ws.QUALITY_ISSUES,
-    "raw_records": ws.RAW_RECORDS,
-    "quarantine": ws.QUARANTINE.append(pa.field("_file", pa.int64())),
+    # Child rows carry the _order of their record: two workers may stage the same content.
+    "awardees": ws.AWARDEES.append(pa.field("_order", pa.int64())),
+    "modifications": ws.MODIFICATIONS.append(pa.field("_order", pa.int64())),
+    "quality_issues": ws.QUALITY_ISSUES.append(pa.field("_order", pa.int64())),
+    "raw_records": ws.RAW_RECORDS.append(pa.field("_order", pa.int64())),
+    "quarantine": ws.QUARANTINE.append(pa.field("_file", pa.int64())).append(
+        pa.field("_order", pa.int64())
+    ),
     "duplicates": ws.DUPLICATES.append(pa.field("_file", pa.int64())),
 }
 
 
 class StagingWriter:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, prefix: str = "") -> None:
         self.directory = directory
+        self.prefix = prefix  # distinguishes the parts of parallel workers
         self.buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in STAGING}
         self.parts = 0
         for name in STAGING:
@@ -60,7 +64,7 @@ class StagingWriter:
             table = pa.Table.from_pydict(columns, schema=schema)
             pq.write_table(
                 table,
-                self.directory / name / f"part-{self.parts:05d}.parquet",
+                self.directory / name / f"{self.prefix}part-{self.parts:05d}.parquet",
                 compression="zstd",
                 compression_level=1,
             )

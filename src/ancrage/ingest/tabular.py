@@ -71,6 +71,7 @@ def read_tabular(
     """Yield one item per contract of a tabular file (``path`` must be a local file)."""
     db_file = work_dir / f"tabular-{uuid.uuid4().hex}.duckdb"
     con = duckdb.connect(str(db_file))
+    con.execute("SET memory_limit='1GB'")
     try:
         _relation(con, path, is_parquet, sniff_delimiter(head))
         columns = [r[0] for r in con.execute("DESCRIBE rows").fetchall() if r[0] != "_rn"]

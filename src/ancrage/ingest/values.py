@@ -64,6 +64,8 @@ def strip_marker(value: object) -> tuple[object, str | None]:
 
 def text(value: object) -> str | None:
     """A trimmed string, or None for blank values."""
+    if type(value) is str:
+        return value.strip() or None
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
@@ -132,6 +134,18 @@ def boolean(value: object) -> tuple[bool | None, str | None]:
 
 
 def parse_date(value: object) -> tuple[date | None, str | None]:
+    if value is None:
+        return None, None
+    return _parse_date_cached(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_date_cached(value: str) -> tuple[date | None, str | None]:
+    # Dates repeat across records (a few thousand distinct days): parsing each once pays.
+    return _parse_date(value)
+
+
+def _parse_date(value: object) -> tuple[date | None, str | None]:
     """A calendar date. Time zones and times are ignored (the day is what DECP means).
 
     Typo years (0222, 5021) stay as given and are reported as implausible by the quality rules;
