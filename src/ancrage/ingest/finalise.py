@@ -59,7 +59,7 @@ def build_snapshot(
     import_id: str,
     started: datetime,
 ) -> dict[str, Any]:
-    con = duckdb.connect(str(work / "finalise.duckdb"))
+    con = duckdb.connect()  # in memory; spills to temp_directory beyond the limit
     # Bounded memory whatever the warehouse size: DuckDB spills to disk beyond this.
     con.execute(f"SET temp_directory='{work / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}'")
 
@@ -70,8 +70,8 @@ def build_snapshot(
     def stage(table: str) -> str:
         return _source(writer.glob(table), STAGING[table])
 
-    _settle_exact_duplicates(con, stage)
-    _rank_revisions(con, prev)
+    _settle_exact_duplicates(con, stage, prev)
+    _rank_revisions(con, prev, stage)
 
     def write(table: str, sql: str) -> None:
         con.execute(
@@ -94,7 +94,7 @@ def build_snapshot(
         )
     write(
         "contracts",
-        f"SELECT {_columns(ws.CONTRACTS)} FROM winners ORDER BY buyer_id, notification_date, contract_id",
+        "SELECT * FROM winners_wide ORDER BY buyer_id, notification_date, contract_id",
     )
     _flag_reused_ids(con, target)
     write(
@@ -121,7 +121,7 @@ def build_snapshot(
     write(
         "buyers",
         """SELECT buyer_id, mode(buyer_name) AS name, count(*) AS contract_count
-           FROM winners GROUP BY buyer_id ORDER BY buyer_id""",
+           FROM winners_wide GROUP BY buyer_id ORDER BY buyer_id""",
     )
     write(
         "suppliers",
@@ -135,13 +135,24 @@ def build_snapshot(
     return report
 
 
-def _settle_exact_duplicates(con: duckdb.DuckDBPyConnection, stage) -> None:
-    """Identical records staged by different workers: the first read stays, the others are
-    duplicates; same for identical quarantined records."""
+# The columns that decide which record is kept: ranking works on these narrow rows only.
+KEYS = "contract_id, content_hash, modification_count, import_id, source_file, source_format, source_position"
+
+
+def _settle_exact_duplicates(con: duckdb.DuckDBPyConnection, stage, prev) -> None:
+    """Identical staged records (same content read twice in this import, or already in the
+    warehouse): the first read stays, the others are duplicates; same for quarantined records.
+
+    The Python path already skips contents it knows; records normalised in SQL are checked here.
+    """
     con.execute(
         f"""
+        CREATE TABLE known AS
+        SELECT content_hash FROM {prev("contracts")} UNION SELECT content_hash FROM {prev("duplicates")};
         CREATE TABLE staged AS
-        SELECT *, row_number() OVER (PARTITION BY content_hash ORDER BY _order) AS _n
+        SELECT {KEYS}, _order, _file, _rows, _last_publication,
+               CASE WHEN content_hash IN (SELECT content_hash FROM known) THEN 2
+                    ELSE row_number() OVER (PARTITION BY content_hash ORDER BY _order) END AS _n
         FROM {stage("contracts")};
         CREATE TABLE staged_quarantine AS
         SELECT *, row_number() OVER (PARTITION BY content_hash ORDER BY _order) AS _n
@@ -159,18 +170,16 @@ def _settle_exact_duplicates(con: duckdb.DuckDBPyConnection, stage) -> None:
     )
 
 
-def _rank_revisions(con: duckdb.DuckDBPyConnection, prev) -> None:
+def _rank_revisions(con: duckdb.DuckDBPyConnection, prev, stage) -> None:
     con.execute(
         f"""
         CREATE TABLE cand AS
-        WITH prev_c AS (
-            SELECT {_columns(ws.CONTRACTS)}, -1::BIGINT AS _order, NULL::BIGINT AS _file,
-                   NULL::BIGINT AS _rows FROM {prev("contracts")}
-        ), prev_pub AS (
+        WITH prev_pub AS (
             SELECT content_hash, max(publication_date) AS p FROM {prev("modifications")} GROUP BY content_hash
         )
-        SELECT c.*, greatest(c.publication_date, pp.p) AS _last_publication, true AS _prev
-        FROM prev_c c LEFT JOIN prev_pub pp USING (content_hash)
+        SELECT {KEYS}, -1::BIGINT AS _order, NULL::BIGINT AS _file, NULL::BIGINT AS _rows,
+               greatest(c.publication_date, pp.p) AS _last_publication, true AS _prev
+        FROM {prev("contracts")} c LEFT JOIN prev_pub pp USING (content_hash)
         UNION ALL BY NAME
         SELECT * EXCLUDE (_n), false AS _prev FROM staged WHERE _n = 1;
 
@@ -182,6 +191,12 @@ def _rank_revisions(con: duckdb.DuckDBPyConnection, prev) -> None:
         CREATE TABLE winners AS SELECT * EXCLUDE (_rank) FROM ranked WHERE _rank = 1;
         CREATE TABLE losers AS SELECT r.*, w.contract_id AS _kept FROM ranked r
             JOIN winners w USING (contract_id) WHERE r._rank > 1;
+        CREATE TABLE winners_wide AS
+        SELECT {_columns(ws.CONTRACTS)} FROM {prev("contracts")}
+        WHERE content_hash IN (SELECT content_hash FROM winners WHERE _prev)
+        UNION ALL
+        SELECT {_columns(ws.CONTRACTS, "s.")} FROM {stage("contracts")} s
+        JOIN (SELECT content_hash, _order FROM winners WHERE NOT _prev) w USING (content_hash, _order);
         """
     )
 
@@ -196,7 +211,7 @@ def _flag_reused_ids(con: duckdb.DuckDBPyConnection, target: Path) -> None:
           WHERE rule <> 'duplicate_uid_distinct_lots'
           UNION ALL
           SELECT contract_id, buyer_id, 'id', id, 'duplicate_uid_distinct_lots', content_hash
-          FROM winners WHERE uid IN (SELECT uid FROM winners GROUP BY uid HAVING count(*) > 1)
+          FROM winners_wide WHERE uid IN (SELECT uid FROM winners_wide GROUP BY uid HAVING count(*) > 1)
         ) TO '{target / "quality_issues.tmp.parquet"}' (FORMAT parquet, COMPRESSION zstd)
         """
     )

@@ -141,7 +141,6 @@ class _Buffer:
         """Decode the next value: (value, None, None) or (None, raw_text, error) if invalid."""
         self.skip_ws()
         while True:
-            start = self.pos
             try:
                 value, end = _DECODER.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as error:
@@ -151,8 +150,6 @@ class _Buffer:
                     continue
                 return self._recover(error, close if close is not None else len(self.text))
             self.pos = end
-            if self.split:
-                self.last_text = self.text[start:end]
             return value, None, None
 
     def _recover(self, error: json.JSONDecodeError, end: int) -> tuple[Any, str | None, str | None]:

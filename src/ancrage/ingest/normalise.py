@@ -7,6 +7,7 @@ never invented: what cannot be read is null and reported.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,17 @@ def _has_2019_marker(record: dict) -> bool:
         or record.get(f"{parent}.nom") is not None
         for parent in ("acheteur", "lieuExecution", "autoriteConcedante")
     )
+
+
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def object_key(text: str | None) -> str:
+    """The object as it enters the revision key: lower case, ASCII blanks collapsed.
+
+    The SQL fast path (:mod:`ancrage.ingest.sql_normalise`) computes the same key.
+    """
+    return _SPACES.sub(" ", (text or "").lower()).strip(" ")
 
 
 class Rejected(Exception):
@@ -165,7 +177,7 @@ def normalise(record: Any, kind_hint: str | None = None, syntax: str = "json") -
             contract_ref,
             str(contract["notification_date"]),
             ",".join(initial_ids),
-            " ".join((contract["object"] or "").lower().split()),
+            object_key(contract["object"]),
         )
     )
     return Normalised(contract, awardees, modifications, list(issues), key)
@@ -274,19 +286,23 @@ def _money_and_time(record: dict, kind: str, contract: dict, issues: _Issues) ->
         issues.add(amount_field, None, "amount_missing")
     if amount is not None:
         for rule in quality.amount_rules(amount):
-            issues.add(amount_field, amount, rule)
+            issues.add(amount_field, v.num_text(amount), rule)
     contract["amount_ht"] = contract["current_amount_ht"] = amount
     duration = _num(record, ("dureeMois",), "dureeMois", issues)
     if duration is None and v.is_blank(get(record, "dureeMois")):
         issues.add("dureeMois", None, "duration_missing")
     if duration is not None and (duration <= 0 or duration > 180):
-        issues.add("dureeMois", duration, "duration_implausible")
+        issues.add("dureeMois", v.num_text(duration), "duration_implausible")
     if (
         amount is not None
         and duration is not None
         and quality.amount_duration_incoherent(amount, duration)
     ):
-        issues.add("montant", f"{amount:g} € / {duration:g} mois", "amount_duration_incoherent")
+        issues.add(
+            "montant",
+            f"{v.num_text(amount)} € / {v.num_text(duration)} mois",
+            "amount_duration_incoherent",
+        )
     contract["duration_months"] = contract["current_duration_months"] = duration
     notif_field = "dateSignature" if kind == "concession" else "dateNotification"
     notified = _date(
@@ -367,9 +383,11 @@ def _responsible(record: dict, kind: str, version: str, contract: dict, issues: 
     fr = _num(record, ("origineFrance",), "origineFrance", issues)
     for name, share in (("origineUE", eu), ("origineFrance", fr)):
         if share is not None and not 0 <= share <= 1:
-            issues.add(name, share, "origin_share_out_of_range")
+            issues.add(name, v.num_text(share), "origin_share_out_of_range")
     if eu is not None and fr is not None and fr > eu:
-        issues.add("origineFrance", f"{fr:g} > {eu:g}", "origin_france_above_eu")
+        issues.add(
+            "origineFrance", f"{v.num_text(fr)} > {v.num_text(eu)}", "origin_france_above_eu"
+        )
     contract["origin_eu_share"] = eu
     contract["origin_france_share"] = fr
 

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import duckdb
+import orjson
 
 from ancrage import config
-from ancrage.ingest import detect, finalise, parallel
-from ancrage.ingest.json_stream import JsonFormatError, read_json
+from ancrage.ingest import detect, finalise
+from ancrage.ingest.fast_path import FastPath, sql_path_enabled
+from ancrage.ingest.json_stream import JsonFormatError, read_json, repair
 from ancrage.ingest.routing import FileCounts, Router
 from ancrage.ingest.sources import InputFile, SourceError, expand
 from ancrage.ingest.staging import StagingWriter
@@ -57,6 +59,7 @@ def run_import(
     try:
         writer = StagingWriter(work)
         router = Router(target.name, writer, *_known_hashes(previous))
+        fast = FastPath(work, target.name) if sql_path_enabled() else None
         files: list[FileCounts] = []
         for source in sources:
             for input_file in expand(source):
@@ -64,7 +67,9 @@ def run_import(
                 files.append(counts)
                 if on_file:
                     on_file(input_file.display, input_file.size)
-                _read_file(router, input_file, counts, work, on_progress)
+                _read_file(router, input_file, counts, work, fast, on_progress)
+        if fast is not None:
+            fast.finish(router, files)
         writer.flush()
         router.known.clear()  # no longer needed: give the memory to the final step
         report = finalise.build_snapshot(
@@ -113,7 +118,12 @@ class _Counting:
 
 
 def _read_file(
-    router: Router, input_file: InputFile, counts: FileCounts, work: Path, progress
+    router: Router,
+    input_file: InputFile,
+    counts: FileCounts,
+    work: Path,
+    fast: FastPath | None,
+    progress,
 ) -> None:
     try:
         with input_file.open() as raw_stream:
@@ -124,7 +134,7 @@ def _read_file(
         return
     try:
         if kind == "json":
-            _read_json(router, input_file, counts, work, progress)
+            _read_json(router, input_file, counts, fast, progress)
             if counts.records_read == 0 and counts.format == "decp-json":
                 message = "Aucun marché trouvé : ce JSON n'a pas l'enveloppe DECP « marches »."
                 _quarantine_file(router, input_file, counts, message)
@@ -145,32 +155,48 @@ def _read_file(
 
 
 def _read_json(
-    router: Router, input_file: InputFile, counts: FileCounts, work: Path, progress
+    router: Router, input_file: InputFile, counts: FileCounts, fast: FastPath | None, progress
 ) -> None:
+    """Route every record of a JSON file: candidates for the SQL fast path are staged as lines,
+    the others (2019 format, concessions, ``null`` values…) go to the Python normaliser now."""
     info: dict = {}
-
-    def settle_format(*_: object) -> None:
-        if counts.format == "inconnu" and "envelope" in info:
-            counts.format = JSON_FORMATS.get(info["envelope"], "decp-json")
-
-    big = (input_file.size or 0) >= parallel.MIN_PARALLEL_BYTES
     with input_file.open() as stream:
-        counting = _Counting(stream, progress)
-        if big and parallel.worker_count() > 1:
-
-            def on_item(item) -> None:
-                counts.records_read += 1
-                settle_format()
-
-            parallel.route_json(counting, counts, router, work, info, on_item)
-        else:
-            for item in read_json(counting, info):
-                counts.records_read += 1
-                settle_format()
-                router.route(counts, item.position, item.kind, item.record, item.raw, item.error)
-    settle_format()
+        for item in read_json(_Counting(stream, progress), info, split=fast is not None):
+            counts.records_read += 1
+            if counts.format == "inconnu" and "envelope" in info:
+                counts.format = JSON_FORMATS.get(info["envelope"], "decp-json")
+            text, record = item.text, item.record
+            if (
+                fast is not None
+                and item.error is None
+                and text is None
+                and isinstance(record, dict)
+            ):
+                text = orjson.dumps(record).decode()  # parsed by the slow path: staged compact
+            if (
+                fast is not None
+                and item.error is None
+                and (item.text is not None or isinstance(record, dict))
+                and item.kind == "marche"
+                and info.get("envelope") == "2022"
+                and "null" not in text
+            ):
+                fast.stage(counts.index, item.position, text)
+                continue
+            raw, error = item.raw, item.error
+            if record is None and error is None:
+                record, error = _parse(text)
+                raw = text if error else None
+            router.route(counts, item.position, item.kind, record, raw, error)
     if counts.format == "inconnu":
         counts.format = JSON_FORMATS.get(info.get("envelope"), "decp-json")
+
+
+def _parse(text: str) -> tuple[Any, str | None]:
+    try:
+        return orjson.loads(text), None
+    except orjson.JSONDecodeError:
+        return repair(text)
 
 
 def _local_copy(input_file: InputFile, work: Path) -> Path:

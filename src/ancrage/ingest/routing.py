@@ -44,6 +44,11 @@ def content_hash(record: Any) -> tuple[bytes, str]:
     return hashlib.blake2b(canonical, digest_size=16).digest(), canonical.decode()
 
 
+def revision_id(revision_key: str) -> str:
+    """The contract id: 16 hex digits of the MD5 of the revision key (SQL has md5 too)."""
+    return hashlib.md5(revision_key.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
 class Router:
     def __init__(
         self, import_id: str, writer: StagingWriter, known: set[bytes], quarantined: set[bytes]
@@ -93,7 +98,7 @@ class Router:
 
     def _stage(self, counts, position, hex_digest, result, raw, weight, extra_issues) -> None:
         writer, contract = self.writer, result.contract
-        contract_id = hashlib.blake2b(result.revision_key.encode(), digest_size=8).hexdigest()
+        contract_id = revision_id(result.revision_key)
         order = counts.index * FILE_ORDER_SHIFT + position
         dates = [
             contract["publication_date"],

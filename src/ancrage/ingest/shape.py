@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ancrage.ingest.values import BLANKS
+
 Record = dict[str, Any]
 
 
@@ -75,7 +77,7 @@ def labels(value: Any, wrapper: str | None = None) -> list[str] | None:
         if type(inner) is list and all(
             type(x) is str and x and ", " not in x and x[0] != "[" for x in inner
         ):
-            return [x.strip() for x in inner] or None  # the common, clean case
+            return [x.strip(BLANKS) for x in inner] or None  # the common, clean case
         value = inner if wrapper and wrapper in value else list(value.values())
     out: list[str] = []
     _collect(value, out)
@@ -92,18 +94,18 @@ def _collect(value: Any, out: list[str]) -> None:
         for element in value.values():
             _collect(element, out)
     else:
-        text = str(value).strip()
+        text = str(value).strip(BLANKS)
         if not text:
             return
         # Tabular exports write lists as "['a', 'b']" (MINEF) or "a, b" (decp-processing).
         if text.startswith("[") and text.endswith("]"):
             inner = text[1:-1]
             for part in inner.split(","):
-                part = part.strip().strip("'\"").strip()
+                part = part.strip(BLANKS).strip("'\"").strip(BLANKS)
                 if part:
                     out.append(part)
         elif ", " in text:
             # Official labels never contain ", ": a comma-space means a joined list.
-            out.extend(p.strip() for p in text.split(", ") if p.strip())
+            out.extend(p.strip(BLANKS) for p in text.split(", ") if p.strip(BLANKS))
         else:
             out.append(text)

@@ -13,6 +13,8 @@ import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 
+# ASCII blanks only, as SQL's trim does: the SQL fast path must trim exactly the same way.
+BLANKS = " \t\n\r\x0b\x0c"
 PLACEHOLDERS = frozenset(
     {"nc", "n/c", "na", "n/a", "null", "none", "nan", "-", "inconnu", "non connu"}
 )
@@ -65,12 +67,12 @@ def strip_marker(value: object) -> tuple[object, str | None]:
 def text(value: object) -> str | None:
     """A trimmed string, or None for blank values."""
     if type(value) is str:
-        return value.strip() or None
+        return value.strip(BLANKS) or None
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).strip(BLANKS) or None
 
 
 def number(value: object) -> tuple[float | None, str | None]:
@@ -98,6 +100,16 @@ def number(value: object) -> tuple[float | None, str | None]:
     if math.isnan(parsed) or math.isinf(parsed):
         return None, "not_numeric"
     return parsed, "given_as_text"
+
+
+def num_text(value: float) -> str:
+    """A number as text in quality reports: an integer as is, otherwise two decimals.
+
+    Chosen because SQL produces exactly the same text (the SQL fast path must agree).
+    """
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.2f}"
 
 
 def integer(value: object) -> tuple[int | None, str | None]:

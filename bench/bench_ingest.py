@@ -1,0 +1,178 @@
+"""Benchmark of ``ancrage import`` against DuckDB's own JSON reader and a naive pandas script.
+
+In one run, on the same synthetic records (``ancrage generate``):
+
+(a) ``ancrage import FILE`` (a fresh warehouse), wall time and peak memory;
+(b) the floor: DuckDB ``read_json`` over the same records as newline-delimited JSON, loading them
+    into a table and doing nothing else;
+(c) the naive baseline a data analyst would write: ``json.load`` + ``pandas.json_normalize``;
+(d) peak memory of ``ancrage import`` on a second, larger file (default 3 M contracts, about 3 GB).
+
+Each measurement runs in its own process; peak memory is the maximum resident set size of that
+process tree (``resource.getrusage(RUSAGE_CHILDREN)``). Results go to ``bench/results/ingest.json``
+and a Markdown table is printed for the README.
+
+Usage: .venv/bin/python bench/bench_ingest.py [--contracts 1500000] [--big-contracts 3000000]
+       [--skip-naive] [--skip-big] [--work bench/work]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
+    """Wall seconds and peak RSS (MiB) of a command run in a fresh process."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "w = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(f'@@{w} {peak} {p.returncode}')\n"
+        "sys.stderr.write(p.stdout[-2000:] + p.stderr[-4000:])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *cmd], capture_output=True, text=True, env=env
+    )
+    line = next(line for line in done.stdout.splitlines() if line.startswith("@@"))
+    wall, peak_kib, code = line[2:].split()
+    if code != "0":
+        raise SystemExit(f"échec de {' '.join(cmd)} :\n{done.stderr}")
+    return float(wall), int(peak_kib) // 1024, done.stderr
+
+
+def generate(n: int, path: Path) -> None:
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            str(BIN / "ancrage"),
+            "generate",
+            "--contracts",
+            str(n),
+            "--seed",
+            "2026",
+            "--output",
+            str(path),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def to_ndjson(source: Path, target: Path) -> int:
+    """The same records, one per line, without the envelope (the generator writes one per line)."""
+    count = 0
+    with open(source, encoding="utf-8") as inp, open(target, "w", encoding="utf-8") as out:
+        for line in inp:
+            line = line.rstrip("\n").rstrip(",")
+            if line.startswith("{") and line.endswith("}") and not line.startswith('{"marches"'):
+                out.write(line + "\n")
+                count += 1
+    return count
+
+
+FLOOR = """
+import duckdb, sys
+con = duckdb.connect()
+con.execute(f"CREATE TABLE t AS SELECT * FROM read_json('{sys.argv[1]}', format='newline_delimited', sample_size=-1, maximum_object_size=16777216)")
+print(con.execute('SELECT count(*) FROM t').fetchone()[0])
+"""
+
+NAIVE = """
+import json, sys
+import pandas as pd
+with open(sys.argv[1], encoding="utf-8") as f:
+    data = json.load(f)
+marches = pd.json_normalize(data["marches"]["marche"])
+concessions = pd.json_normalize(data["marches"].get("contrat-concession", []))
+print(len(marches) + len(concessions))
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contracts", type=int, default=1_500_000)
+    parser.add_argument("--big-contracts", type=int, default=3_000_000)
+    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    args = parser.parse_args()
+
+    work: Path = args.work
+    source = work / f"decp-{args.contracts}.json"
+    generate(args.contracts, source)
+    ndjson = work / f"decp-{args.contracts}.ndjson"
+    records = to_ndjson(source, ndjson)
+    size_mb = source.stat().st_size / 2**20
+    results: dict = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}",
+        "contracts": args.contracts,
+        "records": records,
+        "file_mb": round(size_mb, 1),
+    }
+
+    data_dir = work / "warehouse"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = os.environ | {"ANCRAGE_DATA_DIR": str(data_dir)}
+    wall, peak, _ = run(
+        [str(BIN / "ancrage"), "import", str(source), "--report-json", str(work / "report.json")],
+        env,
+    )
+    results["import"] = {"seconds": round(wall, 1), "peak_mib": peak}
+    print(f"(a) ancrage import : {wall:.1f} s, {peak} Mio", flush=True)
+
+    wall, peak, _ = run([sys.executable, "-c", FLOOR, str(ndjson)])
+    results["duckdb_floor"] = {"seconds": round(wall, 1), "peak_mib": peak}
+    print(f"(b) DuckDB read_json : {wall:.1f} s, {peak} Mio", flush=True)
+
+    if not args.skip_naive:
+        wall, peak, _ = run([sys.executable, "-c", NAIVE, str(source)])
+        results["naive_pandas"] = {"seconds": round(wall, 1), "peak_mib": peak}
+        print(f"(c) json.load + pandas.json_normalize : {wall:.1f} s, {peak} Mio", flush=True)
+
+    if not args.skip_big:
+        big = work / f"decp-{args.big_contracts}.json"
+        generate(args.big_contracts, big)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        wall, peak, _ = run([str(BIN / "ancrage"), "import", str(big)], env)
+        results["big_import"] = {
+            "contracts": args.big_contracts,
+            "file_mb": round(big.stat().st_size / 2**20, 1),
+            "seconds": round(wall, 1),
+            "peak_mib": peak,
+        }
+        print(
+            f"(d) import de {big.stat().st_size / 2**30:.1f} Go : {wall:.1f} s, {peak} Mio",
+            flush=True,
+        )
+
+    a = results["import"]["seconds"]
+    results["ratio_import_vs_floor"] = round(a / results["duckdb_floor"]["seconds"], 2)
+    if "naive_pandas" in results:
+        results["speedup_vs_naive"] = round(results["naive_pandas"]["seconds"] / a, 2)
+    out = ROOT / "bench" / "results" / "ingest.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_NOFILE, resource.getrlimit(resource.RLIMIT_NOFILE))
+    raise SystemExit(main())

@@ -1,0 +1,271 @@
+"""The fast path of normalisation: clean 2022-format marchés, normalised in DuckDB.
+
+Most records of a real or synthetic national file are *clean*: every field in its official place,
+type and spelling. For them, per-record Python is the bottleneck, so they are staged as
+newline-delimited JSON and normalised here with vectorised SQL. Any record that is not clean in
+every respect (a number given as text, a date with a time zone, an unknown label, nested
+awardee lists, a modification, a ``null``…) goes back to the Python normaliser
+(:mod:`ancrage.ingest.normalise`), which remains the single reference for defects. A test
+(``tests/ingest/test_sql_path.py``) checks that both paths give identical rows.
+
+DuckDB reads each field as a JSON fragment (minified text); types and shapes are checked on that
+text with cheap string operations rather than by parsing each fragment again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from ancrage.ingest import enums
+from ancrage.reference.codes import CPV_DIVISIONS
+
+# Every key the Python normaliser may read on a marché, literal dotted keys included: a clean
+# record has the canonical ones only, so both paths read the same values.
+SCALARS = (
+    "id", "_type", "uid", "uuid", "nature", "objet", "codeCPV", "techniques", "modalitesExecution",
+    "idAccordCadre", "marcheInnovant", "ccag", "offresRecues", "attributionAvance", "tauxAvance",
+    "typeGroupementOperateurs", "sousTraitanceDeclaree", "actesSousTraitance", "procedure",
+    "dureeMois", "dateNotification", "datePublicationDonnees", "dateDebutExecution", "montant",
+    "typesPrix", "formePrix", "origineUE", "origineFrance", "titulaires", "considerationsSociales",
+    "considerationsEnvironnementales", "modifications", "acheteur", "lieuExecution",
+)  # fmt: skip
+OFF_PATH = (
+    "acheteur.id", "acheteur.nom", "acheteur_id", "acheteur_nom", "autoriteConcedante",
+    "autoriteConcedante.id", "autoriteConcedante.nom", "cpv", "lieuExecution.code",
+    "lieuExecution_code", "lieuExecution.typeCode", "lieuExecution.nom", "valeurGlobale",
+    "dateSignature", "montantSubventionPublique", "concessionnaires",
+)  # fmt: skip
+_STR = r'"[^"\\]*"'  # a JSON string without escapes
+_FLAT = rf"\{{{_STR}:{_STR}(,{_STR}:{_STR})*\}}"  # an object of strings only
+_TITULAIRE = (
+    r'\{"titulaire":\{"(id|typeIdentifiant|denominationSociale)":'
+    + _STR
+    + r'(,"(id|typeIdentifiant|denominationSociale)":'
+    + _STR
+    + r")*\}\}"
+)
+_TITULAIRES = rf"\[{_TITULAIRE}(,{_TITULAIRE})*\]"
+
+
+def _sql_list(values) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(set(values))) + "]"
+
+
+def _labels(table: dict[str, str]) -> str:
+    return _sql_list(table.values())
+
+
+def _macros(today: date) -> str:
+    return f"""
+    CREATE OR REPLACE MACRO fr(j) AS CAST(j AS VARCHAR);
+    CREATE OR REPLACE MACRO is_s(j) AS starts_with(fr(j), '"');
+    CREATE OR REPLACE MACRO sv(j) AS CASE
+        WHEN j IS NULL THEN NULL
+        WHEN contains(fr(j), '\\') THEN j->>'$'
+        ELSE substr(fr(j), 2, length(fr(j)) - 2) END;
+    CREATE OR REPLACE MACRO is_n(j) AS regexp_full_match(fr(j), '-?[0-9][0-9.eE+-]*');
+    CREATE OR REPLACE MACRO nv(j) AS CASE WHEN is_n(j) THEN CAST(fr(j) AS DOUBLE) END;
+    CREATE OR REPLACE MACRO opt_n(j) AS j IS NULL OR is_n(j);
+    CREATE OR REPLACE MACRO opt_s(j) AS j IS NULL OR is_s(j);
+    CREATE OR REPLACE MACRO opt_b(j) AS j IS NULL OR fr(j) IN ('true', 'false');
+    CREATE OR REPLACE MACRO bv(j) AS CASE WHEN j IS NULL THEN NULL ELSE fr(j) = 'true' END;
+    CREATE OR REPLACE MACRO txt(s) AS nullif(trim(s, ' ' || chr(9) || chr(10) || chr(13) || chr(11) || chr(12)), '');
+    CREATE OR REPLACE MACRO opt_label(j, official) AS j IS NULL OR (is_s(j) AND list_contains(official, txt(sv(j))));
+    CREATE OR REPLACE MACRO iso_date(j) AS CASE
+        WHEN regexp_full_match(fr(j), '"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"') AND substr(fr(j), 2, 4) <> '0000'
+        THEN try_strptime(substr(fr(j), 2, 10), '%Y-%m-%d')::DATE END;
+    CREATE OR REPLACE MACRO opt_date(j) AS j IS NULL OR iso_date(j) IS NOT NULL;
+    -- {{"wrapper": ["label", …]}} as a list of trimmed labels (NULL when the text is not that shape)
+    CREATE OR REPLACE MACRO label_items(j, wrapper) AS CASE
+        WHEN fr(j) = '{{"' || wrapper || '":[]}}' THEN []
+        WHEN regexp_full_match(fr(j), '\\{{"' || wrapper || '":\\[{_STR}(,{_STR})*\\]\\}}')
+        THEN list_transform(
+            string_split(substr(fr(j), length(wrapper) + 7, length(fr(j)) - length(wrapper) - 9), '","'),
+            lambda x: txt(x))
+        END;
+    CREATE OR REPLACE MACRO clean_labels(j, wrapper, official) AS
+        j IS NULL OR list_bool_and(list_transform(label_items(j, wrapper),
+            lambda x: x IS NOT NULL AND list_contains(official, x))) IS NOT FALSE
+            AND label_items(j, wrapper) IS NOT NULL;
+    -- The awardee objects of a canonical list, separated by "|": {{"titulaire":{{…}}}},{{"titulaire":{{…}}}}
+    CREATE OR REPLACE MACRO titulaire_fields(j) AS substr(
+        replace(fr(j), '}}}},{{"titulaire":{{', '|'), 16,
+        length(replace(fr(j), '}}}},{{"titulaire":{{', '|')) - 18);
+    CREATE OR REPLACE MACRO final_list(l) AS CASE WHEN len(l) = 0 THEN NULL ELSE l END;
+    CREATE OR REPLACE MACRO flat_get(j, key) AS regexp_extract(fr(j), '"' || key || '":"([^"\\\\]*)"', 1);
+    CREATE OR REPLACE MACRO flat_has(j, key) AS contains(fr(j), '"' || key || '":');
+    CREATE OR REPLACE MACRO digit(s, i) AS ascii(substr(s, i, 1)) - 48;
+    CREATE OR REPLACE MACRO luhn(s) AS list_sum(list_transform(range(1, length(s) + 1), lambda i:
+        CASE WHEN (length(s) - i) % 2 = 1
+             THEN CASE WHEN 2 * digit(s, i) > 9 THEN 2 * digit(s, i) - 9 ELSE 2 * digit(s, i) END
+             ELSE digit(s, i) END)) % 10 = 0;
+    CREATE OR REPLACE MACRO siret_problem(s) AS CASE
+        WHEN NOT regexp_full_match(s, '[0-9]{{14}}') THEN 'malformed'
+        WHEN starts_with(s, '356000000') AND s <> '35600000000048'
+             THEN CASE WHEN list_sum(list_transform(range(1, 15), lambda i: digit(s, i))) % 5 = 0
+                       THEN NULL ELSE 'checksum' END
+        WHEN luhn(s) AND luhn(substr(s, 1, 9)) THEN NULL
+        ELSE 'checksum' END;
+    CREATE OR REPLACE MACRO num_text(x) AS CASE
+        WHEN x = trunc(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR)
+        ELSE printf('%.2f', x) END;
+    CREATE OR REPLACE MACRO date_rule(d) AS CASE
+        WHEN year(d) < 2000 THEN 'date_implausible'
+        WHEN d > DATE '{today.isoformat()}'
+             THEN CASE WHEN year(d) <= {today.year + 1} THEN 'date_in_future' ELSE 'date_implausible' END
+        END;
+    """
+
+
+def _read(chunks: str) -> str:
+    fields = ", ".join(f'"{name}" JSON' for name in (*SCALARS, *OFF_PATH))
+    reader = (
+        # A staged line that is not valid JSON is skipped here and found missing by the caller.
+        f"read_json('{chunks}', format='newline_delimited', maximum_object_size=268435456, ignore_errors=true, "
+        "columns={{'f': 'BIGINT', 'p': 'BIGINT', 'r': {r}}})"
+    )
+    typed = reader.format(r=f"'STRUCT({fields})'")
+    text = reader.format(r="'JSON'")
+    # The verbatim text is kept apart: wide rows would slow every step that follows.
+    return f"""
+    CREATE TABLE texts AS SELECT f, p, r::VARCHAR AS txt, md5(r::VARCHAR) AS content_hash FROM {text};
+    CREATE TABLE src AS SELECT f, p, unnest(r) FROM {typed};
+    """
+
+
+def _clean_predicate() -> str:
+    """A record the SQL path reproduces exactly; anything else goes to Python."""
+    off_path = " AND ".join(f'"{name}" IS NULL' for name in OFF_PATH)
+    return f"""
+        {off_path}
+        AND is_s(id) AND txt(sv(id)) IS NOT NULL AND trim(txt(sv(id)), '0') <> ''
+        AND ok_acheteur
+        AND opt_s(_type) AND opt_s(uid) AND opt_s(uuid)
+        AND ok_nature
+        AND opt_s(objet) AND opt_s(idAccordCadre)
+        AND ok_codeCPV
+        AND ok_procedure
+        AND ok_techniques
+        AND ok_modalitesExecution
+        AND ok_typesPrix
+        AND ok_considerationsSociales
+        AND ok_considerationsEnvironnementales
+        AND ok_ccag
+        AND ok_formePrix
+        AND ok_typeGroupementOperateurs
+        AND opt_b(marcheInnovant) AND opt_b(attributionAvance) AND opt_b(sousTraitanceDeclaree)
+        AND (offresRecues IS NULL OR regexp_full_match(fr(offresRecues), '-?[0-9]+'))
+        AND opt_n(tauxAvance) AND opt_n(origineUE) AND opt_n(origineFrance)
+        AND is_n(montant) AND is_n(dureeMois)
+        AND ok_dateNotification AND ok_datePublicationDonnees AND ok_dateDebutExecution
+        AND ok_lieuExecution
+        AND (modifications IS NULL OR fr(modifications) = '[]')
+        AND (actesSousTraitance IS NULL OR fr(actesSousTraitance) = '[]' OR (
+             starts_with(fr(actesSousTraitance), '[')
+             AND list_bool_and(list_transform(json_extract(actesSousTraitance, '$[*]'),
+                 lambda a: json_type(a) = 'OBJECT' AND json_keys(a) = ['acteSousTraitance']
+                      AND json_type(a, '$.acteSousTraitance') = 'OBJECT'
+                      AND len(json_keys(a, '$.acteSousTraitance')) > 0)) IS NOT FALSE))
+        AND starts_with(fr(titulaires), '[{{"titulaire":{{"') AND ends_with(fr(titulaires), '"}}}}]')
+        AND NOT regexp_matches(titulaire_fields(titulaires), '[\\[\\]{{}}\\\\]|":[^"]|"nom":')
+        AND list_bool_and(list_transform(
+            json_transform(titulaires, '[{{"titulaire": {{"id": "VARCHAR", "typeIdentifiant": "VARCHAR"}}}}]'),
+            lambda t: txt(t.titulaire.id) IS NOT NULL
+                      AND list_contains({_labels(enums.SUPPLIER_ID_TYPES)}, t.titulaire.typeIdentifiant)))
+    """
+
+
+def _distinct_checks() -> dict[str, tuple[str, dict[str, str]]]:
+    """Fields with few distinct values (labels, codes, dates, buyers): each distinct value is
+    checked and converted once, then joined back, instead of once per record.
+
+    field -> (clean check, {value column: expression}), ``j`` being the field's JSON fragment.
+    """
+    labels = {
+        "techniques": ("technique", enums.TECHNIQUES),
+        "modalitesExecution": ("modaliteExecution", enums.EXECUTION_MODALITIES),
+        "typesPrix": ("typePrix", enums.PRICE_TYPES),
+        "considerationsSociales": ("considerationSociale", enums.SOCIAL),
+        "considerationsEnvironnementales": ("considerationEnvironnementale", enums.ENVIRONMENTAL),
+    }
+    checks: dict[str, tuple[str, dict[str, str]]] = {
+        field: (
+            f"clean_labels(j, '{wrapper}', {_labels(table)})",
+            {"labels": f"final_list(label_items(j, '{wrapper}'))"},
+        )
+        for field, (wrapper, table) in labels.items()
+    }
+    text = {"text": "txt(sv(j))"}
+    checks |= {
+        "nature": (f"opt_label(j, {_labels(enums.NATURES)})", text),
+        "ccag": (f"opt_label(j, {_labels(enums.CCAG)})", text),
+        "formePrix": (f"opt_label(j, {_labels(enums.PRICE_FORMS)})", text),
+        "typeGroupementOperateurs": (f"opt_label(j, {_labels(enums.GROUPING_TYPES)})", text),
+        "procedure": (f"is_s(j) AND list_contains({_labels(enums.PROCEDURES)}, txt(sv(j)))", text),
+        "codeCPV": (
+            f"""is_s(j) AND regexp_full_match(txt(sv(j)), '[0-9]{{8}}(-[0-9])?')
+                AND list_contains({_sql_list(CPV_DIVISIONS)}, substr(txt(sv(j)), 1, 2))""",
+            text,
+        ),
+        "lieuExecution": (
+            f"""j IS NULL OR (regexp_full_match(fr(j), '{_FLAT}')
+                AND (NOT flat_has(j, 'typeCode')
+                     OR list_contains({_labels(enums.PLACE_CODE_TYPES)}, txt(flat_get(j, 'typeCode')))))""",
+            {
+                "code": "replace(txt(flat_get(j, 'code')), ' ', '')",
+                "type": "txt(flat_get(j, 'typeCode'))",
+                "nom": "coalesce(flat_has(j, 'nom'), false)",
+            },
+        ),
+        "acheteur": (
+            f"""regexp_full_match(fr(j), '{_FLAT}') AND flat_has(j, 'id')
+                AND txt(flat_get(j, 'id')) IS NOT NULL""",
+            {
+                "id": "replace(txt(flat_get(j, 'id')), ' ', '')",
+                "name": "txt(flat_get(j, 'nom'))",
+                "nom": "flat_has(j, 'nom')",
+            },
+        ),
+    }
+    date = {"date": "iso_date(j)", "raw": "sv(j)"}
+    checks["dateNotification"] = ("iso_date(j) IS NOT NULL", date)
+    checks["datePublicationDonnees"] = ("opt_date(j)", date)
+    checks["dateDebutExecution"] = ("opt_date(j)", date)
+    return checks
+
+
+def _add_distinct_checks(con: duckdb.DuckDBPyConnection) -> None:
+    joins, columns = [], []
+    for i, (field, (check, values)) in enumerate(_distinct_checks().items()):
+        key = f"coalesce(CAST(\"{field}\" AS VARCHAR), '')"
+        converted = "".join(f", {expr} AS v_{name}" for name, expr in values.items())
+        con.execute(
+            f"""CREATE TABLE ok{i} AS SELECT k, coalesce(({check}), false) AS ok {converted}
+                FROM (SELECT DISTINCT {key} AS k, "{field}" AS j FROM src)"""
+        )
+        joins.append(f"LEFT JOIN ok{i} ON {key} = ok{i}.k")
+        columns.append(f'coalesce(ok{i}.ok, false) AS "ok_{field}"')
+        columns.extend(f'ok{i}.v_{name} AS "v_{field}_{name}"' for name in values)
+    con.execute(
+        f"CREATE TABLE checked AS SELECT src.*, {', '.join(columns)} FROM src {' '.join(joins)}"
+    )
+    con.execute("DROP TABLE src; ALTER TABLE checked RENAME TO src")
+
+
+def normalise_chunks(
+    con: duckdb.DuckDBPyConnection, chunks: str, today: date, out_dir: Path, import_id: str
+) -> None:
+    """Create ``src`` (all staged records, with ``clean``) and stage the rows of the clean ones;
+    the caller hands the others to the Python normaliser."""
+    from ancrage.ingest.sql_rows import stage_clean_rows
+
+    con.execute(_macros(today))
+    con.execute(_read(chunks))
+    _add_distinct_checks(con)
+    con.execute(
+        f"ALTER TABLE src ADD COLUMN clean BOOLEAN; UPDATE src SET clean = coalesce(({_clean_predicate()}), false)"
+    )
+    stage_clean_rows(con, out_dir, import_id)

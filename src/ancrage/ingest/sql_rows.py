@@ -1,0 +1,240 @@
+"""Rows of the clean records, computed in SQL exactly as :mod:`ancrage.ingest.normalise` does.
+
+Each expression below mirrors one line of the Python normaliser; the equivalence test
+(``tests/ingest/test_sql_path.py``) compares both on real and synthetic files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ancrage.ingest.normalise import FIELDS_2022
+from ancrage.ingest.routing import FILE_ORDER_SHIFT
+from ancrage.ingest.staging import STAGING
+
+NO_SOCIAL = "Pas de considération sociale"
+NO_ENVIRONMENTAL = "Pas de considération environnementale"
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+BASE = """
+CREATE TABLE base AS
+SELECT f, p, x.content_hash, s.id AS id_fragment, "_type", actesSousTraitance, attributionAvance, tauxAvance,
+    offresRecues, marcheInnovant, sousTraitanceDeclaree, idAccordCadre,
+    fl.path AS source_file, fl.format AS source_format,
+    v_acheteur_id AS buyer_id,
+    txt(sv(s.id)) AS contract_ref,
+    v_acheteur_name AS buyer_name,
+    txt(sv(objet)) AS object,
+    v_codeCPV_text AS cpv_raw,
+    v_nature_text AS nature, v_procedure_text AS "procedure", v_ccag_text AS ccag,
+    v_formePrix_text AS price_form, v_typeGroupementOperateurs_text AS grouping_type,
+    v_techniques_labels AS techniques, v_modalitesExecution_labels AS execution_modalities,
+    v_typesPrix_labels AS price_types,
+    v_lieuExecution_code AS place_code, v_lieuExecution_type AS place_code_type,
+    v_dateNotification_date AS notified, v_dateNotification_raw AS notified_raw,
+    v_datePublicationDonnees_date AS published, v_datePublicationDonnees_raw AS published_raw,
+    v_dateDebutExecution_date AS started, v_dateDebutExecution_raw AS started_raw,
+    nv(montant) AS amount, nv(dureeMois) AS duration,
+    nv(origineUE) AS eu, nv(origineFrance) AS fr,
+    v_considerationsSociales_labels AS social,
+    v_considerationsEnvironnementales_labels AS environmental,
+    list_transform(
+        json_transform(titulaires, '[{"titulaire": {"id": "VARCHAR", "typeIdentifiant": "VARCHAR", "denominationSociale": "VARCHAR"}}]'),
+        lambda t: {
+            'supplier_id': replace(txt(t.titulaire.id), ' ', ''),
+            'supplier_id_type': t.titulaire.typeIdentifiant,
+            'supplier_name': txt(t.titulaire.denominationSociale)}) AS awardees
+FROM src s JOIN files fl USING (f) JOIN texts x USING (f, p) WHERE clean
+"""
+
+CONTRACTS = f"""
+CREATE TABLE sql_contracts AS
+SELECT
+    left(md5(concat_ws('|', 'marche', buyer_id, contract_ref, notified_raw,
+        array_to_string(list_sort(list_distinct(list_transform(awardees, lambda a: coalesce(a.supplier_id, '')))), ','),
+        trim(regexp_replace(lower(coalesce(object, '')), '[ \\t\\n\\r\\f\\v]+', ' ', 'g'), ' '))), 16)
+        AS contract_id,
+    buyer_id || contract_ref AS uid, 'marche' AS kind, buyer_id, contract_ref AS id,
+    CASE WHEN has_2022 AND has_2019 THEN 'hybrid' WHEN has_2022 THEN '2022' ELSE '2019' END AS schema_version,
+    source_format, source_file, p AS source_position, content_hash, $import_id AS import_id,
+    nature, object, left(cpv_raw, 8) AS cpv, cpv_raw,
+    CASE WHEN left(cpv_raw, 2) = '45' THEN 'works'
+         WHEN CAST(left(cpv_raw, 2) AS INTEGER) <= 44 OR left(cpv_raw, 2) = '48' THEN 'supplies'
+         ELSE 'services' END AS family,
+    "procedure", "procedure" AS procedure_raw,
+    techniques,
+    execution_modalities,
+    txt(sv(idAccordCadre)) AS framework_agreement_id,
+    ccag, price_form,
+    price_types,
+    grouping_type,
+    amount AS amount_ht, amount AS current_amount_ht,
+    duration AS duration_months, duration AS current_duration_months,
+    notified AS notification_date, published AS publication_date, started AS execution_start_date,
+    bv(attributionAvance) AS advance, nv(tauxAvance) AS advance_rate,
+    NULL::DOUBLE AS public_subsidy,
+    place_code,
+    place_code_type,
+    CAST(fr(offresRecues) AS BIGINT) AS offers_received,
+    social AS social_considerations, environmental AS environmental_considerations,
+    list_bool_or(list_transform(social, lambda x: x <> {_q(NO_SOCIAL)})) AS has_social_consideration,
+    list_bool_or(list_transform(environmental, lambda x: x <> {_q(NO_ENVIRONMENTAL)})) AS has_environmental_consideration,
+    CASE WHEN social IS NULL THEN NULL
+         ELSE list_has_any(social, ['Marché réservé', 'Concession réservée']) END AS reserved,
+    bv(marcheInnovant) AS innovative,
+    bv(sousTraitanceDeclaree) AS subcontracting_declared,
+    CASE WHEN actesSousTraitance IS NULL THEN NULL WHEN fr(actesSousTraitance) = '[]' THEN 0
+         ELSE json_array_length(actesSousTraitance)::BIGINT END AS subcontract_count,
+    eu AS origin_eu_share, fr AS origin_france_share,
+    0::BIGINT AS modification_count, len(awardees)::BIGINT AS awardee_count, buyer_name,
+    f * {FILE_ORDER_SHIFT} + p AS _order, f AS _file, 1::BIGINT AS _rows, published AS _last_publication,
+    -- kept for the issue rules below
+    "_type" AS _type_raw, notified_raw AS _notified_raw, published_raw AS _published_raw,
+    started_raw AS _started_raw, awardees AS _awardees
+FROM base
+"""
+
+# (field, value, rule) of every quality rule that can fire on a clean record.
+ISSUES = f"""
+CREATE TABLE sql_issues AS
+WITH c AS (
+    SELECT contract_id, buyer_id, id, content_hash, _order, schema_version, amount_ht, duration_months,
+        notification_date, publication_date, execution_start_date, offers_received,
+        social_considerations, environmental_considerations, reserved, origin_eu_share,
+        origin_france_share, _type_raw, _notified_raw, _published_raw, _started_raw, _awardees
+    FROM sql_contracts)
+SELECT contract_id, buyer_id, field, value, rule, content_hash, _order FROM (
+    SELECT c.*, 'acheteur.id' AS field, buyer_id AS value, 'buyer_siret_' || k.problem AS rule
+    FROM c JOIN siret_checks k ON k.siret = c.buyer_id WHERE k.problem IS NOT NULL
+    UNION ALL BY NAME
+    SELECT *, 'id' AS field, id AS value, 'contract_id_nonstandard' AS rule
+    FROM c WHERE NOT regexp_full_match(id, '[A-Za-z0-9/\\-_ .#]{{1,16}}')
+    UNION ALL BY NAME
+    SELECT *, '_type' AS field, left(sv(_type_raw), 500) AS value, 'schema_type_field' AS rule
+    FROM c WHERE _type_raw IS NOT NULL AND schema_version <> '2019'
+    UNION ALL BY NAME
+    SELECT *, 'montant' AS field, num_text(amount_ht) AS value, 'amount_sentinel' AS rule FROM c
+    WHERE (amount_ht >= 1e8 AND (starts_with(printf('%.0f', amount_ht), '123456789')
+           OR (length(printf('%.0f', amount_ht)) >= 8
+               AND printf('%.0f', amount_ht) = repeat(left(printf('%.0f', amount_ht), 1), length(printf('%.0f', amount_ht))))))
+       OR printf('%.0f', amount_ht) = '12311111111'
+    UNION ALL BY NAME
+    SELECT *, 'montant' AS field, num_text(amount_ht) AS value,
+        CASE WHEN amount_ht < 200 THEN 'amount_implausible_low' ELSE 'amount_implausible_high' END AS rule
+    FROM c WHERE amount_ht < 200 OR amount_ht > 1e9
+    UNION ALL BY NAME
+    SELECT *, 'dureeMois' AS field, num_text(duration_months) AS value, 'duration_implausible' AS rule
+    FROM c WHERE duration_months <= 0 OR duration_months > 180
+    UNION ALL BY NAME
+    SELECT *, 'montant' AS field,
+        num_text(amount_ht) || ' € / ' || num_text(duration_months) || ' mois' AS value,
+        'amount_duration_incoherent' AS rule
+    FROM c WHERE duration_months > 0 AND (
+        amount_ht / duration_months < 100
+        OR (amount_ht / duration_months < 1000 AND amount_ht < 200000)
+        OR (duration_months IN (360, 365, 366) AND amount_ht < 10000000)
+        OR (duration_months > 120 AND amount_ht < 2000000))
+    UNION ALL BY NAME
+    SELECT *, 'dateNotification' AS field, _notified_raw AS value, date_rule(notification_date) AS rule
+    FROM c WHERE date_rule(notification_date) IS NOT NULL
+    UNION ALL BY NAME
+    SELECT *, 'datePublicationDonnees' AS field, _published_raw AS value, date_rule(publication_date) AS rule
+    FROM c WHERE date_rule(publication_date) IS NOT NULL
+    UNION ALL BY NAME
+    SELECT *, 'datePublicationDonnees' AS field, _published_raw AS value,
+        'publication_before_notification' AS rule
+    FROM c WHERE publication_date < notification_date
+    UNION ALL BY NAME
+    SELECT *, 'dateDebutExecution' AS field, _started_raw AS value, date_rule(execution_start_date) AS rule
+    FROM c WHERE date_rule(execution_start_date) IS NOT NULL
+    UNION ALL BY NAME
+    SELECT *, 'offresRecues' AS field, '0' AS value, 'offers_received_zero' AS rule FROM c WHERE offers_received = 0
+    UNION ALL BY NAME
+    SELECT *, 'considerationsSociales' AS field, array_to_string(social_considerations, ' | ') AS value,
+        'social_no_consideration_combined' AS rule
+    FROM c WHERE list_contains(social_considerations, {_q(NO_SOCIAL)}) AND len(list_distinct(social_considerations)) > 1
+    UNION ALL BY NAME
+    SELECT *, 'considerationsEnvironnementales' AS field, array_to_string(environmental_considerations, ' | ') AS value,
+        'environmental_no_consideration_combined' AS rule
+    FROM c WHERE list_contains(environmental_considerations, {_q(NO_ENVIRONMENTAL)})
+        AND len(list_distinct(environmental_considerations)) > 1
+    UNION ALL BY NAME
+    SELECT *, 'considerationsSociales' AS field, array_to_string(social_considerations, ' | ') AS value,
+        'reserved_not_alone' AS rule
+    FROM c WHERE reserved AND len(list_distinct(social_considerations)) > 1
+    UNION ALL BY NAME
+    SELECT *, 'origineUE' AS field, num_text(origin_eu_share) AS value, 'origin_share_out_of_range' AS rule
+    FROM c WHERE NOT origin_eu_share BETWEEN 0 AND 1
+    UNION ALL BY NAME
+    SELECT *, 'origineFrance' AS field, num_text(origin_france_share) AS value, 'origin_share_out_of_range' AS rule
+    FROM c WHERE NOT origin_france_share BETWEEN 0 AND 1
+    UNION ALL BY NAME
+    SELECT *, 'origineFrance' AS field, num_text(origin_france_share) || ' > ' || num_text(origin_eu_share) AS value,
+        'origin_france_above_eu' AS rule
+    FROM c WHERE origin_france_share > origin_eu_share
+    UNION ALL BY NAME
+    SELECT c.*, 'titulaire.id' AS field, a.supplier_id AS value, 'supplier_siret_malformed' AS rule
+    FROM c, unnest(c._awardees) AS u(a) JOIN siret_checks k ON k.siret = a.supplier_id
+    WHERE a.supplier_id_type = 'SIRET' AND k.problem IS NOT NULL
+    UNION ALL BY NAME
+    SELECT c.*, 'titulaire.id' AS field, a.supplier_id AS value, 'supplier_is_buyer' AS rule
+    FROM c, unnest(c._awardees) AS u(a) WHERE a.supplier_id = c.buyer_id
+)
+"""
+
+
+def stage_clean_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: str) -> None:
+    has_2022 = " OR ".join(f'"{name}" IS NOT NULL' for name in sorted(FIELDS_2022))
+    # Same markers as normalise.schema_version: 2022-only fields, and 2019-only fields or names.
+    markers = f""", ({has_2022}) AS has_2022,
+        (uid IS NOT NULL OR uuid IS NOT NULL OR v_acheteur_nom OR v_lieuExecution_nom
+         OR contains(fr(titulaires), '"denominationSociale":')) AS has_2019
+    FROM src s JOIN"""
+    con.execute(BASE.replace("\nFROM src s JOIN", markers))
+    con.execute(CONTRACTS.replace("$import_id", _q(import_id)))
+    # Each distinct SIRET is checked once (buyers and suppliers come back on many records).
+    con.execute(
+        """CREATE TABLE siret_checks AS SELECT siret, siret_problem(siret) AS problem FROM (
+               SELECT DISTINCT buyer_id AS siret FROM sql_contracts
+               UNION SELECT DISTINCT a.supplier_id FROM sql_contracts, unnest(_awardees) AS u(a)
+           ) WHERE siret IS NOT NULL"""
+    )
+    con.execute(ISSUES)
+
+    def copy(table: str, sql: str) -> None:
+        columns = ", ".join(
+            f'CAST("{field.name}" AS {_duck_type(field.type)}) AS "{field.name}"'
+            for field in STAGING[table]
+        )
+        target = out_dir / table / "sql-part.parquet"
+        con.execute(
+            f"COPY (SELECT {columns} FROM ({sql})) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
+        )
+
+    copy("contracts", "SELECT * FROM sql_contracts")
+    copy(
+        "awardees",
+        """SELECT contract_id, i::BIGINT AS position, _awardees[i + 1].supplier_id AS supplier_id,
+                  _awardees[i + 1].supplier_id_type AS supplier_id_type,
+                  _awardees[i + 1].supplier_name AS supplier_name,
+                  'initial' AS origin, true AS is_current, content_hash, _order
+           FROM sql_contracts, unnest(range(len(_awardees))) AS u(i)""",
+    )
+    copy("quality_issues", "SELECT * FROM sql_issues")
+    copy(
+        "raw_records",
+        f"""SELECT x.content_hash, x.txt AS raw, f * {FILE_ORDER_SHIFT} + p AS _order
+            FROM texts x JOIN src USING (f, p) WHERE clean""",
+    )
+
+
+def _duck_type(arrow_type) -> str:
+    from ancrage.ingest.finalise import _sql_type
+
+    return _sql_type(arrow_type)
