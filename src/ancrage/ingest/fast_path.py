@@ -6,14 +6,16 @@ See :mod:`ancrage.ingest.sql_normalise` for what "clean" means and why.
 from __future__ import annotations
 
 import os
+from array import array
 from pathlib import Path
 
 import duckdb
 import orjson
+import pyarrow as pa
 
 from ancrage.ingest import values
 from ancrage.ingest.json_stream import repair
-from ancrage.ingest.routing import FileCounts, Router
+from ancrage.ingest.routing import FILE_ORDER_SHIFT, FileCounts, Router
 from ancrage.ingest.sql_normalise import normalise_chunks
 
 DUCKDB_MEMORY = "1GB"
@@ -38,14 +40,14 @@ class FastPath:
         self.path = self.directory / "records.ndjson"
         self.handle = open(self.path, "w", encoding="utf-8")
         self.staged = 0
-        self.positions: list[tuple[int, int]] = []  # (file, position) of staged lines
+        self.positions = array("q")  # file * FILE_ORDER_SHIFT + position of each staged line
         self.work = work
         self.import_id = import_id
 
     def stage(self, file_index: int, position: int, text: str) -> None:
         self.handle.write(f'{{"f":{file_index},"p":{position},"r":{text}}}\n')
         self.staged += 1
-        self.positions.append((file_index, position))
+        self.positions.append(file_index * FILE_ORDER_SHIFT + position)
 
     def finish(self, router: Router, files: list[FileCounts]) -> None:
         """Normalise the staged records in SQL; hand the ones that are not clean to Python."""
@@ -54,7 +56,8 @@ class FastPath:
             return
         con = duckdb.connect()  # in memory; spills to temp_directory beyond the limit
         con.execute(
-            f"SET temp_directory='{self.directory / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}'"
+            f"SET temp_directory='{self.directory / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}';"
+            "SET preserve_insertion_order=false"  # order is explicit (f, p): less memory
         )
         con.execute("CREATE TABLE files (f BIGINT, path VARCHAR, format VARCHAR)")
         con.executemany(
@@ -64,7 +67,7 @@ class FastPath:
         by_index = {c.index: c for c in files}
         self._route_unreadable(con, router, by_index)
         cursor = con.execute(
-            "SELECT f, p, txt FROM texts JOIN src USING (f, p) WHERE NOT clean ORDER BY f, p"
+            "SELECT f, p, txt FROM raw_lines JOIN (SELECT f, p FROM src WHERE NOT clean) USING (f, p) ORDER BY f, p"
         )
         while rows := cursor.fetchmany(10_000):
             for file_index, position, text in rows:
@@ -77,8 +80,15 @@ class FastPath:
     def _route_unreadable(self, con, router: Router, by_index: dict[int, FileCounts]) -> None:
         """Lines DuckDB could not read (invalid JSON): found by position, then quarantined (or
         repaired) by the Python path, from their text in the staging file."""
-        read = set(con.execute("SELECT f, p FROM texts").fetchall())
-        missing = {pos for pos in self.positions if pos not in read}
+        staged = pa.table({"o": pa.array(self.positions, type=pa.int64())})
+        con.register("staged_positions", staged)
+        missing = {
+            (o // FILE_ORDER_SHIFT, o % FILE_ORDER_SHIFT)
+            for (o,) in con.execute(
+                f"SELECT o FROM staged_positions ANTI JOIN texts ON o = f * {FILE_ORDER_SHIFT} + p"
+            ).fetchall()
+        }
+        con.unregister("staged_positions")
         if not missing:
             return
         with open(self.path, encoding="utf-8") as handle:

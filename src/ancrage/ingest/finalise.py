@@ -61,7 +61,10 @@ def build_snapshot(
 ) -> dict[str, Any]:
     con = duckdb.connect()  # in memory; spills to temp_directory beyond the limit
     # Bounded memory whatever the warehouse size: DuckDB spills to disk beyond this.
-    con.execute(f"SET temp_directory='{work / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}'")
+    con.execute(
+        f"SET temp_directory='{work / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}';"
+        "SET preserve_insertion_order=false"  # every order that matters is explicit
+    )
 
     def prev(table: str) -> str:
         path = previous.table_path(table) if previous else None

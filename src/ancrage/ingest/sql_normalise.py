@@ -123,15 +123,18 @@ def _macros(today: date) -> str:
 def _read(chunks: str) -> str:
     fields = ", ".join(f'"{name}" JSON' for name in (*SCALARS, *OFF_PATH))
     reader = (
-        # A staged line that is not valid JSON is skipped here and found missing by the caller.
-        f"read_json('{chunks}', format='newline_delimited', maximum_object_size=268435456, ignore_errors=true, "
-        "columns={{'f': 'BIGINT', 'p': 'BIGINT', 'r': {r}}})"
+        # A staged line that is not valid JSON (or over 16 MB) is skipped here and found missing
+        # by the caller, which hands it to the Python path.
+        f"read_json('{chunks}', format='newline_delimited', maximum_object_size=16777216, "
+        "ignore_errors=true, columns={{'f': 'BIGINT', 'p': 'BIGINT', 'r': {r}}})"
     )
     typed = reader.format(r=f"'STRUCT({fields})'")
     text = reader.format(r="'JSON'")
-    # The verbatim text is kept apart: wide rows would slow every step that follows.
+    # The verbatim text is not kept in memory: the view reads it again from the staging file
+    # when it is needed (raw records, records handed to Python).
     return f"""
-    CREATE TABLE texts AS SELECT f, p, r::VARCHAR AS txt, md5(r::VARCHAR) AS content_hash FROM {text};
+    CREATE VIEW raw_lines AS SELECT f, p, r::VARCHAR AS txt FROM {text};
+    CREATE TABLE texts AS SELECT f, p, md5(txt) AS content_hash FROM raw_lines;
     CREATE TABLE src AS SELECT f, p, unnest(r) FROM {typed};
     """
 

@@ -229,8 +229,8 @@ def stage_clean_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: s
     copy("quality_issues", "SELECT * FROM sql_issues")
     copy(
         "raw_records",
-        f"""SELECT x.content_hash, x.txt AS raw, f * {FILE_ORDER_SHIFT} + p AS _order
-            FROM texts x JOIN src USING (f, p) WHERE clean""",
+        f"""SELECT md5(x.txt) AS content_hash, x.txt AS raw, f * {FILE_ORDER_SHIFT} + p AS _order
+            FROM raw_lines x JOIN (SELECT f, p FROM src WHERE clean) USING (f, p)""",
     )
 
 
