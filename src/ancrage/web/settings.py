@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ninja",
     "ancrage.web.accounts",
     "ancrage.web.observatory",
+    "ancrage.web.consultations",
+    "ancrage.web.referentiel",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

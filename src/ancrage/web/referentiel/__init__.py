@@ -1,0 +1,1 @@
+"""Public pages of the référentiel of model criteria and clauses (no login)."""
