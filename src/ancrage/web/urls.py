@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("espace/", include((views_workspace.urlpatterns, "espace"))),
+    path("espace/", include("ancrage.web.consultations.urls")),
+    path("referentiel/", include("ancrage.web.referentiel.views")),
     path("", include(views_auth.urlpatterns)),
     path("admin/", admin.site.urls),
     path("", include("ancrage.web.observatory.urls")),

@@ -71,12 +71,13 @@ class ConsultationEditor:
         results = [self.form.is_valid()] + [fs.is_valid() for fs in self.rowsets.values()]
         return all(results)
 
-    def sections(self) -> list[dict[str, Any]]:
-        """Row sets with their French titles, in page order, for the template."""
-        return [
-            {"prefix": prefix, "title": ROW_LABELS[prefix], "formset": fs}
+    @property
+    def sections(self) -> dict[str, dict[str, Any]]:
+        """Row sets with their French titles, by prefix, for the template."""
+        return {
+            prefix: {"prefix": prefix, "title": ROW_LABELS[prefix], "formset": fs}
             for prefix, fs in self.rowsets.items()
-        ]
+        }
 
     def errors(self) -> list[str]:
         """Every error as « Champ : message », in French."""
