@@ -68,6 +68,11 @@ def _register_routers() -> None:
     api.add_router("/", public.router)
     api.add_router("/", indicators.router)
     api.add_router("/espace/", private.router)
+    from ancrage.web.api import clauses, consultations
+
+    api.add_router("/", clauses.router)
+    api.add_router("/", consultations.public_router)
+    api.add_router("/espace/", consultations.router)
 
 
 _register_routers()
