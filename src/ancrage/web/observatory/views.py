@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from ancrage.web.observatory import exports, queries
+from ancrage.web.observatory import exports, indicator_sections, queries  # noqa: F401 (registers)
 from ancrage.web.observatory.sections import render_buyer_sections
 from ancrage.web.observatory.warehouse import connection, snapshot_id
 
