@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from ancrage.compliance import ConsultationError
@@ -181,7 +181,7 @@ def get_consultation(request: HttpRequest, pk: int):
 )
 def create_consultation(request: HttpRequest):
     consultation = actions.do_create_consultation(request.auth, _json_body(request))
-    return 201, _detail(consultation)
+    return Status(201, _detail(consultation))
 
 
 @router.put(
@@ -201,4 +201,4 @@ def update_consultation(request: HttpRequest, pk: int):
 )
 def delete_consultation(request: HttpRequest, pk: int):
     actions.do_delete_consultation(access.get_consultation_for_token(request.auth, pk))
-    return 204, None
+    return Status(204, None)

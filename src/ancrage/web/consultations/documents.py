@@ -72,9 +72,12 @@ def parse_document(content: bytes, filename: str = "") -> dict[str, Any]:
             f"JSON invalide ligne {error.lineno}, colonne {error.colno} : {error.msg}"
         ) from error
     except yaml.YAMLError as error:
+        # PyYAML explains in English: give the position and a French hint instead.
         mark = getattr(error, "problem_mark", None)
-        where = f" ligne {mark.line + 1}" if mark is not None else ""
-        raise ConsultationError(f"YAML invalide{where} : {error}") from error
+        where = f" ligne {mark.line + 1}, colonne {mark.column + 1}" if mark is not None else ""
+        raise ConsultationError(
+            f"YAML invalide{where} (vérifiez l'indentation, les deux-points et les crochets)"
+        ) from error
     if not isinstance(data, dict):
         raise ConsultationError("la consultation doit être un objet (clé : valeur)")
     return data
