@@ -126,6 +126,11 @@ class _RowForm(DsfrBaseForm):
     key_field = ""
     kind_required = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.template_name = "consultations/_row_field.html"
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         filled = any(value not in (None, "", []) for value in data.values())
