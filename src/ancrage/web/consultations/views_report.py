@@ -39,7 +39,10 @@ def report_pdf(request: HttpRequest, org: int, pk: int) -> HttpResponse:
     # Imported here: WeasyPrint needs system libraries (Pango) that the other pages do not.
     from weasyprint import HTML
 
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(
+        HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(),
+        content_type="application/pdf",
+    )
     response["Content-Disposition"] = f'attachment; filename="{_stem(context["consultation"])}.pdf"'
     return response
 
