@@ -178,3 +178,20 @@ def test_unreadable_documents_give_french_errors(content: bytes, name: str, mess
     with pytest.raises(ConsultationError) as error:
         parse_document(content, name)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("publicity", "expected"),
+    [(None, None), ([], ()), (["boamp", "jal"], ("boamp", "jal"))],
+)
+def test_publicity_not_stated_differs_from_none_at_all(publicity, expected) -> None:
+    data = minimal() if publicity is None else minimal(publicity=publicity)
+    editor = ConsultationEditor(post_for(data))
+    assert editor.is_valid(), editor.errors()
+    assert parse_consultation(editor.to_data()).publicity == expected
+
+
+def test_no_publicity_excludes_other_media() -> None:
+    editor = ConsultationEditor({**post_for(minimal()), "publicity": ["aucune", "boamp"]})
+    assert not editor.is_valid()
+    assert "Publicité prévue : « Aucune publicité » exclut les autres supports." in editor.errors()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.forms import formset_factory
 
-from ancrage.web.consultations.forms import ROW_SETS, ConsultationForm, _number
+from ancrage.web.consultations.forms import NO_PUBLICITY, ROW_SETS, ConsultationForm, number
 
 ROW_LABELS = {
     "lots": "Lots",
@@ -32,8 +32,8 @@ def _initial(data: dict[str, Any]) -> dict[str, Any]:
         "buyer_kind": data.get("buyer_kind"),
         "reserved": data.get("reserved") or "none",
         "sourcing": "" if not isinstance(sourcing, dict) else _TRI[bool(sourcing.get("done"))],
-        "sourcing_actions": (sourcing or {}).get("actions", "") if sourcing else "",
-        "publicity": data.get("publicity") or [],
+        "sourcing_actions": sourcing.get("actions", "") if isinstance(sourcing, dict) else "",
+        "publicity": _publicity_initial(data.get("publicity")),
         "justifications": "\n".join(
             f"{rule} : {reason}" for rule, reason in (data.get("justifications") or {}).items()
         ),
@@ -45,6 +45,12 @@ def _initial(data: dict[str, Any]) -> dict[str, Any]:
     }
     initial.update({name: data.get(name) or "" for name in _SIMPLE_TEXT})
     return initial
+
+
+def _publicity_initial(media: list[str] | None) -> list[str]:
+    if media is None:
+        return []
+    return list(media) or [NO_PUBLICITY]
 
 
 def _row_initial(field: str, item: Any) -> dict[str, Any]:
@@ -106,7 +112,7 @@ class ConsultationEditor:
         }
         if d.get("family"):
             data["family"] = d["family"]
-        data["estimated_amount_ht"] = _number(d["estimated_amount_ht"])
+        data["estimated_amount_ht"] = number(d["estimated_amount_ht"])
         data["launch_date"] = d["launch_date"].isoformat()
         data["procedure"] = d["procedure"]
         data["buyer_kind"] = d["buyer_kind"]
@@ -129,9 +135,9 @@ class ConsultationEditor:
             data["defence_security"] = True
         for name in ("duration_months", "min_turnover_required", "fleet_size"):
             if d.get(name) is not None:
-                data[name] = _number(d[name])
+                data[name] = number(d[name])
         if d.get("publicity"):
-            data["publicity"] = list(d["publicity"])
+            data["publicity"] = [m for m in d["publicity"] if m != NO_PUBLICITY]
         if d.get("dce_free_access"):
             data["dce_free_access"] = d["dce_free_access"] == "yes"
         for name in ("abnormally_low_offers", "rejected_bidders_information"):

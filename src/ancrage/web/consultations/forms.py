@@ -13,11 +13,13 @@ from dsfr.forms import DsfrBaseForm
 
 from ancrage.web.consultations import vocabulary as v
 
+# Publicity: nothing ticked means "not stated" (None); this choice means "none at all" ([]).
+NO_PUBLICITY = "aucune"
 TRI_STATE = [("", "Non renseigné"), ("yes", "Oui"), ("no", "Non")]
 _TEXTAREA = {"rows": 2}
 
 
-def _number(value: float | None) -> float | int | None:
+def number(value: float | None) -> float | int | None:
     """Whole numbers written without ``.0`` so that exported files read naturally."""
     if value is None:
         return None
@@ -67,7 +69,8 @@ class ConsultationForm(DsfrBaseForm):
     )
     publicity = forms.MultipleChoiceField(
         label="Publicité prévue",
-        choices=v.choices(v.PUBLICITY_LABELS),
+        help_text="Ne rien cocher si ce n'est pas encore décidé.",
+        choices=[(NO_PUBLICITY, "Aucune publicité"), *v.choices(v.PUBLICITY_LABELS)],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -102,6 +105,8 @@ class ConsultationForm(DsfrBaseForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if NO_PUBLICITY in (data.get("publicity") or []) and len(data["publicity"]) > 1:
+            self.add_error("publicity", "« Aucune publicité » exclut les autres supports.")
         if data.get("sourcing_actions") and not data.get("sourcing"):
             self.add_error("sourcing", "Indiquez si le sourcing a été réalisé.")
         return data
@@ -160,7 +165,7 @@ class LotForm(_RowForm):
     def row(self) -> Any:
         d = self.cleaned_data
         extra = {
-            k: _number(d[k])
+            k: number(d[k])
             for k in ("estimated_amount_ht", "min_turnover_required")
             if d.get(k) is not None
         }
@@ -183,7 +188,7 @@ class CriterionForm(_RowForm):
         d = self.cleaned_data
         return {
             "name": d["name"],
-            "weight": _number(d.get("weight")),
+            "weight": number(d.get("weight")),
             "kind": d["kind"],
             "description": d.get("description") or "",
         }

@@ -22,13 +22,22 @@ from ancrage.web.consultations.models import Consultation
 SAVED = "Consultation enregistrée."
 
 
-def _crumbs(membership: Membership, current: str, consultation: Consultation | None = None):
+def _crumbs(
+    membership: Membership,
+    current: str,
+    consultation: Consultation | None = None,
+    in_list: bool = True,
+) -> dict[str, Any]:
+    """Breadcrumb: my space, the organisation, the list (unless on it), the consultation."""
     organisation = membership.organisation
     links = [
         {"url": reverse("espace:dashboard"), "title": "Mon espace"},
         {"url": reverse("espace:organisation", args=[organisation.pk]), "title": organisation.name},
-        {"url": reverse("consultations:list", args=[organisation.pk]), "title": "Consultations"},
     ]
+    if in_list:
+        links.append(
+            {"url": reverse("consultations:list", args=[organisation.pk]), "title": "Consultations"}
+        )
     if consultation is not None:
         links.append(
             {
@@ -51,10 +60,7 @@ def consultation_list(request: HttpRequest, org: int) -> HttpResponse:
             "membership": membership,
             "can_write": access.can_write(membership),
             "consultations": access.consultations_for(request.user, org),
-            "breadcrumb_data": {
-                "links": _crumbs(membership, "")["links"][:2],
-                "current": "Consultations",
-            },
+            "breadcrumb_data": _crumbs(membership, "Consultations", in_list=False),
         },
     )
 
