@@ -10,9 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
+from ancrage.web.accounts.models import Membership
 from ancrage.web.consultations.models import Consultation
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +38,10 @@ def test_buyer_sees_a_finding_appear_while_typing_then_prints(page: Page, live_s
     seen: list[str] = []
     page.on("request", lambda request: seen.append(request.url))
     org = world["org_a"]
+    buyer = make_user("acheteur-a@example.fr")
+    Membership.objects.create(user=buyer, organisation=org, role=Membership.Role.BUYER)
     page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Adresse électronique").fill("admin-a@example.fr")
+    page.get_by_label("Adresse électronique").fill("acheteur-a@example.fr")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.locator("#formulaire-connexion").get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Ville de Rennes").click()
@@ -74,7 +77,9 @@ def test_buyer_sees_a_finding_appear_while_typing_then_prints(page: Page, live_s
     expect(localism).to_have_count(1)
     expect(localism).to_contain_text("Bloquant")
     expect(localism).to_contain_text("Référence : L. 3 CCP")
-    expect(localism.get_by_role("link").first).to_have_attribute("href", "/referentiel/TRANSV-ECO-002/")
+    expect(localism.get_by_role("link").first).to_have_attribute(
+        "href", "/referentiel/TRANSV-ECO-002/"
+    )
     expect(page.locator("#etat-controle")).to_contain_text("constats")
     localism.scroll_into_view_if_needed()
     shot(page, "consultation-saisie-constats", full_page=False)
@@ -82,7 +87,7 @@ def test_buyer_sees_a_finding_appear_while_typing_then_prints(page: Page, live_s
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("Consultation enregistrée.")).to_be_visible()
     consultation = Consultation.objects.get()
-    assert consultation.organisation == org
+    assert (consultation.organisation, consultation.created_by) == (org, buyer)
     assert consultation.data["award_criteria"][1]["description"] == (
         "Entreprise ayant son siège dans le département"
     )
