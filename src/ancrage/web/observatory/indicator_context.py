@@ -30,7 +30,12 @@ BUYER_KIND_LABELS = {
 # Indicators computed on amounts: their numerator and denominator are euros.
 AMOUNT_IDS = frozenset(
     {ind.id for ind in CATALOGUE if getattr(ind, "by_amount", False)}
-    | {"top5_supplier_share", "origin_eu_share", "origin_france_share"}
+    | {
+        "top5_supplier_share",
+        "origin_eu_share",
+        "origin_france_share",
+        "supplier_concentration_hhi",
+    }
 )
 # Key figures drawn as trend charts (the table lists every indicator).
 TREND_IDS = ("social_share", "environmental_share", "local_share", "sme_share")

@@ -108,6 +108,14 @@ def _path(rings: Sequence[Sequence[Sequence[float]]], frame: Frame) -> str:
     return "".join(parts)
 
 
+def _clip(uid: str, frame: Frame) -> str:
+    """Open a group clipped to the map area, so that outlines never spill over the legend."""
+    return (
+        f'<defs><clipPath id="{uid}-clip"><rect width="{frame.width}" height="{frame.height}"/>'
+        f'</clipPath></defs><g clip-path="url(#{uid}-clip)">'
+    )
+
+
 def _in_frame(rings: Sequence[Sequence[Sequence[float]]], frame: Frame) -> bool:
     return any(frame.contains(lon, lat) for ring in rings for lon, lat in ring[::5])
 
@@ -152,8 +160,9 @@ def points_map(
     Points outside the frame are not drawn; the caller says how many in the text summary.
     """
     fill = dict.fromkeys(highlight, "#e3e3fd")
-    head, _ = _open(frame.width, frame.height + 28, title, desc, "ancrage-map")
-    parts = [head, f'<rect width="{frame.width}" height="{frame.height}" fill="#ffffff"/>']
+    head, uid = _open(frame.width, frame.height + 28, title, desc, "ancrage-map")
+    parts = [head, _clip(uid, frame)]
+    parts.append(f'<rect width="{frame.width}" height="{frame.height}" fill="#ffffff"/>')
     parts += _base(frame, level, fill, {})
     biggest = max([p.weight for p in points if p.weight > 0] or [1.0])
     for point in sorted(points, key=lambda p: -p.weight):  # small circles drawn on top
@@ -177,6 +186,7 @@ def points_map(
             f'<polygon points="{star}" fill="#000091" stroke="#ffffff" stroke-width="1.5">'
             f"<title>{escape(centre.label)}</title></polygon>"
         )
+    parts.append("</g>")
     legend = [(LOCAL, "titulaire local"), (NOT_LOCAL, "non local"), (UNKNOWN, "non déterminé")]
     y = frame.height + 16
     x = 8
@@ -240,13 +250,14 @@ def choropleth(
         shown = "non disponible" if values[code] is None else _fmt(values[code], unit)
         titles[code] = f"{name} ({code}) : {shown}"
     legend_h = 22 * (len(PALETTE) + 1) if len(bounds) > 1 else 44
-    head, _ = _open(frame.width, frame.height + legend_h, title, desc, "ancrage-map")
-    parts = [head, *_base(frame, level, fill, titles)]
+    head, uid = _open(frame.width, frame.height + legend_h, title, desc, "ancrage-map")
+    parts = [head, _clip(uid, frame), *_base(frame, level, fill, titles)]
     if highlight and highlight in features:
         parts.append(
             f'<path d="{_path(features[highlight]["rings"], frame)}" fill="none" '
             'stroke="#c9191e" stroke-width="2.5"/>'
         )
+    parts.append("</g>")
     y = frame.height + 6
     entries = []
     low = min([v for v in values.values() if v is not None], default=None)

@@ -53,7 +53,16 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict[str, An
 
 
 def identity(con: duckdb.DuckDBPyConnection, kind: str, code: str) -> dict[str, Any] | None:
-    """Name, région and the départements of a territory, from the reference tables."""
+    """Name, région (code and name) and the départements of a territory (reference tables)."""
+    row = _identity(con, kind, code)
+    if row is not None:
+        name = con.execute("SELECT name FROM ref_regions WHERE code = ?", [row.get("region")])
+        found = name.fetchone()
+        row["region_name"] = found[0] if found else None
+    return row
+
+
+def _identity(con: duckdb.DuckDBPyConnection, kind: str, code: str) -> dict[str, Any] | None:
     if kind == "departement":
         row = _one(con, "SELECT code, name, region FROM ref_departements WHERE code = ?", [code])
         return row and {**row, "departements": [code]}
