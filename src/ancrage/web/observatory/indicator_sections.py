@@ -22,6 +22,8 @@ from ancrage.web.observatory.queries import FAMILY_LABELS, QueryError
 from ancrage.web.observatory.sections import register_buyer_section
 
 SUPPLIERS_SHOWN = 20
+# Beyond a few hundred circles a map is unreadable (and heavy): the largest amounts are drawn.
+MAP_POINTS = 400
 DIMENSIONS = {
     "family": "Famille d'achat",
     "cpv_division": "Division CPV",
@@ -88,7 +90,8 @@ def supplier_maps(
     place: dict[str, Any] | None, territory: Territory, suppliers: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Two SVG maps (France or the buyer's overseas département, and a zoom) and their summary."""
-    points = _points(suppliers)
+    located = _points(suppliers)
+    points = sorted(located, key=lambda p: -p.weight)[:MAP_POINTS]
     centre = None
     departement = place.get("departement") if place else None
     if place and place.get("latitude") is not None:
@@ -111,6 +114,8 @@ def supplier_maps(
         f"{unlocated} titulaire(s) sans position connue et {outside} hors du cadre de la carte "
         "(outre-mer ou étranger) ne sont pas dessinés."
     )
+    if len(located) > MAP_POINTS:
+        text += f" Seuls les {MAP_POINTS} titulaires aux plus gros montants sont dessinés."
     title = "Carte des titulaires de l'acheteur"
     return {
         "wide": maps.points_map(

@@ -100,6 +100,17 @@ def metro_frame() -> Frame:
     return Frame(*METRO_BOX)
 
 
+@cache
+def _outline_path(level: str, code: str, frame: Frame) -> str:
+    """The SVG path of one outline in one frame (frames repeat: computed once per process)."""
+    return _path(outlines(level)[code]["rings"], frame)
+
+
+@cache
+def _visible(level: str, frame: Frame) -> tuple[str, ...]:
+    return tuple(c for c, f in outlines(level).items() if _in_frame(f["rings"], frame))
+
+
 def _path(rings: Sequence[Sequence[Sequence[float]]], frame: Frame) -> str:
     parts = []
     for ring in rings:
@@ -122,13 +133,12 @@ def _in_frame(rings: Sequence[Sequence[Sequence[float]]], frame: Frame) -> bool:
 
 def _base(frame: Frame, level: str, fill: dict[str, str], titles: dict[str, str]) -> list[str]:
     parts = []
-    for code, feature in outlines(level).items():
-        if not _in_frame(feature["rings"], frame):
-            continue
+    features = outlines(level)
+    for code in _visible(level, frame):
         colour = fill.get(code, "#ffffff")
-        title = escape(titles.get(code, f"{feature['name']} ({code})"))
+        title = escape(titles.get(code, f"{features[code]['name']} ({code})"))
         parts.append(
-            f'<path d="{_path(feature["rings"], frame)}" fill="{colour}" stroke="{OUTLINE}" '
+            f'<path d="{_outline_path(level, code, frame)}" fill="{colour}" stroke="{OUTLINE}" '
             f'stroke-width="0.8" data-code="{escape(code)}"><title>{title}</title></path>'
         )
     return parts
@@ -254,7 +264,7 @@ def choropleth(
     parts = [head, _clip(uid, frame), *_base(frame, level, fill, titles)]
     if highlight and highlight in features:
         parts.append(
-            f'<path d="{_path(features[highlight]["rings"], frame)}" fill="none" '
+            f'<path d="{_outline_path(level, highlight, frame)}" fill="none" '
             'stroke="#c9191e" stroke-width="2.5"/>'
         )
     parts.append("</g>")

@@ -1,0 +1,293 @@
+"""Benchmark of the web observatory (issue 4): server time of the main pages, then a load test.
+
+    python bench/bench_web.py --data-dir bench/work/warehouse     # an existing warehouse
+    python bench/bench_web.py --contracts 20000                   # generates a small one first
+
+1. Server time, in process (Django test client, no network): the buyer page of the largest
+   buyer (target: median < 300 ms) and ``GET /api/buyers/{siret}/indicators`` (< 100 ms). The
+   first request of a process is reported apart ("à froid": opening the snapshot, compiling the
+   breakdown queries); the median is taken over ``--repeat`` requests after it.
+2. Load: ``ancrage serve`` (gunicorn, 2 workers, 127.0.0.1 only) and ``--users`` concurrent
+   visitors (locust headless, ``bench/locustfile.py``) for ``--duration`` seconds on the main
+   pages; targets: median < 300 ms, 95th percentile < 1 s, no error.
+
+The warehouse should hold ``indicator_values`` (``ancrage indicators compute --all``); without it
+every process computes them once at its first indicator request. Results are printed and
+written to ``bench/results/web.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"buyer_page_ms": 300, "api_ms": 100, "load_median_ms": 300, "load_p95_ms": 1000}
+
+
+def build_warehouse(contracts: int, workdir: Path) -> Path:
+    """generate + import + SIRENE + inclusive + indicators into ``workdir/data``."""
+    data = workdir / "data"
+    env = {**os.environ, "ANCRAGE_DATA_DIR": str(data)}
+    exe = [sys.executable, "-m", "ancrage.cli"]
+    decp = workdir / "decp.json"
+    steps = [
+        [*exe, "generate", "--contracts", str(contracts), "--output", str(decp)],
+        [*exe, "import", str(decp)],
+        [
+            *exe,
+            "sirene",
+            "import",
+            str(workdir / "StockEtablissement_synthetique.csv"),
+            str(workdir / "StockUniteLegale_synthetique.csv"),
+        ],
+        [*exe, "sirene", "import-inclusive", str(workdir / "siae_synthetique.csv")],
+        [*exe, "indicators", "compute", "--all"],
+    ]
+    for step in steps:
+        started = time.perf_counter()
+        subprocess.run(step, env=env, check=True, stdout=subprocess.DEVNULL)
+        print(f"  {' '.join(step[3:5])} : {time.perf_counter() - started:.1f} s")
+    return data
+
+
+def pick_subjects(data_dir: Path) -> dict:
+    """The largest buyer, other active buyers for the load test, its year and département."""
+    from ancrage import enrichment
+    from ancrage.warehouse import connect
+
+    con = connect(data_dir)
+    buyers = con.execute(
+        "SELECT buyer_id, count(*) AS n FROM contracts GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 200"
+    ).fetchall()
+    if not buyers:
+        raise SystemExit("L'entrepôt ne contient aucun marché.")
+    largest, count = buyers[0]
+    year = con.execute(
+        "SELECT max(year(notification_date)) FROM contracts WHERE buyer_id = ?", [largest]
+    ).fetchone()[0]
+    enrichment.register(con)
+    row = con.execute(
+        "SELECT departement FROM buyer_profiles WHERE buyer_id = ?", [largest]
+    ).fetchone()
+    stored = "indicator_values" in {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    total = con.execute("SELECT count(*) FROM contracts").fetchone()[0]
+    con.close()
+    return {
+        "largest": largest,
+        "largest_contracts": count,
+        "buyers": [b for b, _ in buyers],
+        "year": year,
+        "departement": row[0] if row else None,
+        "indicator_values": stored,
+        "contracts": total,
+    }
+
+
+def server_times(data_dir: Path, subjects: dict, repeat: int) -> dict:
+    """Median server time of the buyer page and of the API, in this process."""
+    os.environ["ANCRAGE_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ancrage.web.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client()
+    siret, year = subjects["largest"], subjects["year"]
+    urls = {
+        "buyer_page": f"/acheteurs/{siret}/",
+        "api": f"/api/buyers/{siret}/indicators?year={year}",
+    }
+    out = {}
+    for name, url in urls.items():
+        started = time.perf_counter()
+        response = client.get(url)
+        cold = time.perf_counter() - started
+        if response.status_code != 200:
+            raise SystemExit(f"{url} : HTTP {response.status_code}")
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        out[name] = {
+            "url": url,
+            "cold_ms": round(cold * 1000, 1),
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))] * 1000, 1),
+            "bytes": len(response.content),
+        }
+    return out
+
+
+def _wait(url: str, timeout: float) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"Le serveur ne répond pas sur {url}.")
+
+
+def load_test(data_dir: Path, subjects: dict, args: argparse.Namespace, work: Path) -> dict:
+    """gunicorn (2 workers) + locust headless, bounded duration; returns the aggregated figures."""
+    base = f"http://127.0.0.1:{args.port}"
+    env = {
+        **os.environ,
+        "ANCRAGE_DATA_DIR": str(data_dir),
+        # The application database of the benchmark lives in the work dir, not next to the data.
+        "DATABASE_URL": f"sqlite:///{work / 'bench-app.sqlite3'}",
+        "ANCRAGE_STATIC_ROOT": str(work / "static"),
+        "DEBUG": "0",
+        "BENCH_BUYERS": ",".join(subjects["buyers"][:50]),
+        "BENCH_YEAR": str(subjects["year"]),
+        "BENCH_DEPARTEMENT": subjects["departement"] or "",
+    }
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "ancrage.cli", "serve", "--host", "127.0.0.1"),
+            *("--port", str(args.port), "--workers", "2"),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(work / "gunicorn.log", "w"),
+        start_new_session=True,
+    )
+    try:
+        _wait(f"{base}/healthz", 120)
+        # Warm-up: each worker opens the snapshot and compiles its queries once.
+        warm = ["/", f"/acheteurs/{subjects['largest']}/", "/acheteurs/?q=commune"]
+        warm += [f"/api/buyers/{subjects['largest']}/indicators?year={subjects['year']}"]
+        if subjects["departement"]:
+            warm.append(f"/territoires/departement/{subjects['departement']}/")
+        for _ in range(4):
+            for path in warm:
+                urllib.request.urlopen(base + path, timeout=300).read()
+        prefix = work / "locust"
+        command = [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(args.users),
+            "--spawn-rate",
+            str(args.users),
+            "--run-time",
+            f"{args.duration}s",
+            "--host",
+            base,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+        ]
+        subprocess.run(command, env=env, check=False, stdout=subprocess.DEVNULL)
+        return _read_locust(Path(f"{prefix}_stats.csv"))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _read_locust(path: Path) -> dict:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    out = {}
+    for row in rows:
+        name = row["Name"] if row["Name"] != "Aggregated" else "total"
+        out[name] = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "median_ms": float(row["Median Response Time"]),
+            "p95_ms": float(row["95%"]),
+            "requests_per_s": round(float(row["Requests/s"]), 1),
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, help="entrepôt existant")
+    parser.add_argument("--contracts", type=int, help="générer un entrepôt de N marchés")
+    parser.add_argument("--repeat", type=int, default=20, help="requêtes par mesure")
+    parser.add_argument("--users", type=int, default=50, help="visiteurs simultanés")
+    parser.add_argument("--duration", type=int, default=60, help="durée de la charge (s)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--output", type=Path, default=HERE / "results" / "web.json")
+    args = parser.parse_args(argv)
+    if not args.data_dir and not args.contracts:
+        parser.error("donnez --data-dir ou --contracts")
+    with tempfile.TemporaryDirectory(prefix="bench-web-") as tmp:
+        work = Path(tmp)
+        data_dir = args.data_dir
+        if data_dir is None:
+            print(f"Génération d'un entrepôt de {args.contracts} marchés…")
+            data_dir = build_warehouse(args.contracts, work)
+        subjects = pick_subjects(data_dir)
+        print(
+            f"Entrepôt : {subjects['contracts']} marchés ; plus gros acheteur "
+            f"{subjects['largest']} ({subjects['largest_contracts']} marchés), année "
+            f"{subjects['year']} ; indicator_values : {'oui' if subjects['indicator_values'] else 'non'}"
+        )
+        server = server_times(data_dir, subjects, args.repeat)
+        for name, figures in server.items():
+            print(
+                f"  {name} : médiane {figures['median_ms']} ms (à froid {figures['cold_ms']} ms, "
+                f"p95 {figures['p95_ms']} ms, {figures['bytes'] // 1024} ko)"
+            )
+        print(f"Charge : {args.users} visiteurs pendant {args.duration} s (gunicorn, 2 processus)…")
+        load = load_test(data_dir, subjects, args, work)
+    for name, figures in load.items():
+        print(
+            f"  {name} : {figures['requests']} requêtes, {figures['failures']} erreurs, médiane "
+            f"{figures['median_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, "
+            f"{figures['requests_per_s']} req/s"
+        )
+    total = load.get("total", {})
+    checks = {
+        "buyer_page_ms": server["buyer_page"]["median_ms"] < TARGETS["buyer_page_ms"],
+        "api_ms": server["api"]["median_ms"] < TARGETS["api_ms"],
+        "load_median_ms": total.get("median_ms", 1e9) < TARGETS["load_median_ms"],
+        "load_p95_ms": total.get("p95_ms", 1e9) < TARGETS["load_p95_ms"],
+        "load_errors": total.get("failures", 1) == 0,
+    }
+    result = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}",
+        "warehouse": {k: v for k, v in subjects.items() if k != "buyers"},
+        "server_time": server,
+        "load": {"users": args.users, "duration_s": args.duration, "workers": 2, "pages": load},
+        "targets": TARGETS,
+        "met": checks,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(
+        "Objectifs : " + ", ".join(f"{k} {'atteint' if v else 'MANQUÉ'}" for k, v in checks.items())
+    )
+    print(f"Résultats écrits dans {args.output}")
+
+
+if __name__ == "__main__":
+    main()
