@@ -17,7 +17,7 @@ from ancrage.enrichment import TerritoryError
 from ancrage.web.api.schemas import Error
 from ancrage.web.observatory import indicator_data, queries
 from ancrage.web.observatory.indicator_views import labelled
-from ancrage.web.observatory.territories import KINDS, identity
+from ancrage.web.observatory.territories import KINDS, identity, territory_rows
 from ancrage.web.observatory.warehouse import connection
 
 router = Router(tags=["Indicateurs"])
@@ -150,6 +150,6 @@ def territory_indicators(
     ident = identity(con, kind, code)
     if ident is None:
         raise Http404(f"Territoire {kind} {code} inconnu.")
-    rows = indicator_data.territory_rows(con, kind, code, parsed)
+    rows = territory_rows(con, kind, code, parsed)
     subject = {"kind": kind, "code": code, "name": ident["name"]}
     return _page(subject, parsed, rows, year, "calcul", page, page_size)

@@ -16,6 +16,9 @@ buyers of the territory, so that medians and concentrations are computed, never 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 import duckdb
@@ -34,6 +37,33 @@ DEFAULT = Territory("departement")
 # ones a choropleth may aggregate from per-buyer rows. Medians and concentrations do not add up.
 NON_ADDITIVE = ("median_distance_km", "supplier_concentration_hhi", "top5_supplier_share")
 ADDITIVE = tuple(ind.id for ind in CATALOGUE if ind.id not in NON_ADDITIVE)
+
+
+class LruCache:
+    """A small thread-safe least-recently-used cache (per process)."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key not in self._data:
+                return None
+            self._data.move_to_end(key)
+            return self._data[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
 
 
 def parse_territory(text: str | None) -> Territory:

@@ -14,12 +14,15 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from ancrage import config
 from ancrage.enrichment import Territory, TerritoryError
 from ancrage.indicators import get
 from ancrage.web.observatory import charts, indicator_context, indicator_data, maps, supplier_data
 from ancrage.web.observatory.indicator_context import BREAKDOWN_IDS, TREND_IDS
+from ancrage.web.observatory.indicator_data import LruCache
 from ancrage.web.observatory.queries import FAMILY_LABELS, QueryError
 from ancrage.web.observatory.sections import register_buyer_section
+from ancrage.web.observatory.warehouse import snapshot_id
 
 SUPPLIERS_SHOWN = 20
 # Beyond a few hundred circles a map is unreadable (and heavy): the largest amounts are drawn.
@@ -237,10 +240,27 @@ def _category_chart(rows: list[dict[str, Any]], title: str) -> str | None:
     return charts.bar_chart(bars, unit="%", title=title, desc=text, x_max=100.0)
 
 
+# Rendered sections by (snapshot, buyer, query string): the figures of a snapshot never change,
+# and the section costs about 150 ms to build. A new snapshot gives new keys; the oldest entries
+# go first. One cache per process (each gunicorn worker has its own).
+SECTION_CACHE = LruCache(maxsize=128)
+
+
 @register_buyer_section
 def indicators_section(
     request: HttpRequest, buyer: dict[str, Any], con: duckdb.DuckDBPyConnection
 ) -> str:
+    key = (
+        str(config.data_dir()),
+        snapshot_id(),
+        buyer["siret"],
+        request.GET.get("territoire", ""),
+        request.GET.get("rayon_km", ""),
+        request.GET.get("annee_indicateurs", ""),
+    )
+    cached = SECTION_CACHE.get(key)
+    if cached is not None:
+        return cached
     try:
         context = buyer_context(request, buyer, con)
     except QueryError as error:
@@ -248,4 +268,6 @@ def indicators_section(
             "observatory/indicators/section_error.html", {"error": error}, request=request
         )
     context["export_base"] = reverse("buyer_indicator_export", args=[buyer["siret"], "synthese"])
-    return render_to_string("observatory/indicators/buyer_section.html", context, request=request)
+    html = render_to_string("observatory/indicators/buyer_section.html", context, request=request)
+    SECTION_CACHE.put(key, html)
+    return html

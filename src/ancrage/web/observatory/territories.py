@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from ancrage import config
 from ancrage.indicators import get
 from ancrage.web.observatory import charts, exports, indicator_context, indicator_data, maps
 from ancrage.web.observatory.indicator_sections import (
@@ -29,7 +30,7 @@ from ancrage.web.observatory.indicator_sections import (
 )
 from ancrage.web.observatory.indicator_views import ROW_COLUMNS, labelled
 from ancrage.web.observatory.queries import QueryError
-from ancrage.web.observatory.warehouse import connection
+from ancrage.web.observatory.warehouse import connection, snapshot_id
 
 KINDS = {"departement": "Département", "region": "Région", "epci": "EPCI"}
 MAP_CHOICES = (
@@ -43,6 +44,21 @@ MAP_CHOICES = (
     "single_bid_rate",
 )
 RANKED_SHOWN = 50
+# Territory figures by (warehouse, snapshot, territory, definition of local): fixed for a
+# snapshot, and the engine query over every contract of a territory is the page's main cost.
+ROWS_CACHE = indicator_data.LruCache(maxsize=256)
+
+
+def territory_rows(
+    con: duckdb.DuckDBPyConnection, kind: str, code: str, territory: indicator_data.Territory
+) -> list[dict[str, Any]]:
+    """``indicator_data.territory_rows``, cached per snapshot (callers must not mutate them)."""
+    key = (str(config.data_dir()), snapshot_id(), kind, code, str(territory))
+    rows = ROWS_CACHE.get(key)
+    if rows is None:
+        rows = indicator_data.territory_rows(con, kind, code, territory)
+        ROWS_CACHE.put(key, rows)
+    return rows
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict[str, Any] | None:
@@ -224,7 +240,7 @@ def territory_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse
     try:
         territory = selection(request)
         indicator_id = _indicator_choice(request)
-        rows = indicator_data.territory_rows(con, kind, code, territory)
+        rows = territory_rows(con, kind, code, territory)
         year = year_of(request, rows)
         fmt = request.GET.get("export")
         if fmt and fmt not in exports.FORMATS:
