@@ -29,7 +29,10 @@ def test_republished_revision_replaces_the_older_one(tmp_path, ingest, query) ->
     assert (a["loaded"], a["duplicates"]) == (0, 1)
     assert (b["loaded"], b["duplicates"]) == (1, 0)
     assert query("SELECT current_amount_ht, modification_count FROM contracts") == [(99000.0, 1)]
-    (rule, raw) = query("SELECT rule, raw FROM duplicates")[0]
+    # The older revision's content stays in raw_records, found by its content hash.
+    (rule, raw) = query(
+        "SELECT d.rule, r.raw FROM duplicates d JOIN raw_records r USING (content_hash)"
+    )[0]
     assert rule == "older_revision"
     assert json.loads(raw)["id"] == "R1" and "modifications" not in json.loads(raw)
 
@@ -44,7 +47,9 @@ def test_revision_arriving_in_a_later_import_supersedes(tmp_path, ingest, query)
     assert report["total"]["loaded"] == 1 and report["total"]["superseded_previous"] == 1
     assert query("SELECT count(*), max(current_amount_ht) FROM contracts") == [(1, 120000.0)]
     # The superseded record is kept, with its content, among the duplicates.
-    (raw,) = query("SELECT raw FROM duplicates WHERE rule = 'older_revision'")[0]
+    (raw,) = query(
+        "SELECT r.raw FROM duplicates d JOIN raw_records r USING (content_hash) WHERE d.rule = 'older_revision'"
+    )[0]
     assert json.loads(raw)["montant"] == 85000
     # Its awardees and issues went with it: one awardee row remains.
     assert query("SELECT count(*) FROM awardees") == [(1,)]

@@ -5,6 +5,7 @@ See :mod:`ancrage.ingest.sql_normalise` for what "clean" means and why.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from array import array
 from pathlib import Path
@@ -12,13 +13,16 @@ from pathlib import Path
 import duckdb
 import orjson
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ancrage.ingest import values
 from ancrage.ingest.json_stream import repair
 from ancrage.ingest.routing import FILE_ORDER_SHIFT, FileCounts, Router
 from ancrage.ingest.sql_normalise import normalise_chunks
+from ancrage.warehouse.schema import RAW_RECORDS
 
 DUCKDB_MEMORY = "1GB"
+RAW_BATCH = 20_000
 
 
 def _parse(text: str):
@@ -41,20 +45,59 @@ class FastPath:
         self.handle = open(self.path, "w", encoding="utf-8")
         self.staged = 0
         self.positions = array("q")  # file * FILE_ORDER_SHIFT + position of each staged line
+        self.raw_hashes: list[str] = []
+        self.raw_texts: list[str] = []
+        self.raw_writer: pq.ParquetWriter | None = None
+        (work / "raw_records").mkdir(parents=True, exist_ok=True)
         self.work = work
         self.import_id = import_id
 
-    def stage(self, file_index: int, position: int, text: str) -> None:
-        self.handle.write(f'{{"f":{file_index},"p":{position},"r":{text}}}\n')
+    def stage(self, router: Router, counts: FileCounts, position: int, text: str) -> None:
+        """Stage one line for SQL, or count it as a duplicate if its content is already known.
+
+        The identity of a fast-path record is the MD5 of its line; its text is stored in
+        ``raw_records`` here, once, so that SQL never has to carry it.
+        """
+        digest = hashlib.md5(text.encode(), usedforsecurity=False).digest()
+        if router.known_duplicate(counts, position, digest):
+            return
+        router.known.add(digest)
+        hex_digest = digest.hex()
+        self.handle.write(f'{{"f":{counts.index},"p":{position},"h":"{hex_digest}","r":{text}}}\n')
+        self.raw_hashes.append(hex_digest)
+        self.raw_texts.append(text)
+        if len(self.raw_texts) >= RAW_BATCH:
+            self._flush_raw()
         self.staged += 1
-        self.positions.append(file_index * FILE_ORDER_SHIFT + position)
+        self.positions.append(counts.index * FILE_ORDER_SHIFT + position)
+
+    def _flush_raw(self) -> None:
+        if not self.raw_texts:
+            return
+        batch = pa.record_batch(
+            [pa.array(self.raw_hashes, pa.string()), pa.array(self.raw_texts, pa.string())],
+            schema=RAW_RECORDS,
+        )
+        if self.raw_writer is None:
+            self.raw_writer = pq.ParquetWriter(
+                self.work / "raw_records" / "fast-part.parquet",
+                RAW_RECORDS,
+                compression="zstd",
+                compression_level=1,
+            )
+        self.raw_writer.write_batch(batch)
+        self.raw_hashes, self.raw_texts = [], []
 
     def finish(self, router: Router, files: list[FileCounts]) -> None:
         """Normalise the staged records in SQL; hand the ones that are not clean to Python."""
         self.handle.close()
+        self._flush_raw()
+        if self.raw_writer is not None:
+            self.raw_writer.close()
         if not self.staged:
             return
-        con = duckdb.connect()  # in memory; spills to temp_directory beyond the limit
+        # On disk: tables of a national file do not fit in the memory budget.
+        con = duckdb.connect(str(self.directory / "fast.duckdb"))
         con.execute(
             f"SET temp_directory='{self.directory / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}';"
             "SET preserve_insertion_order=false"  # order is explicit (f, p): less memory
@@ -66,16 +109,42 @@ class FastPath:
         normalise_chunks(con, str(self.path), values.today(), self.work, self.import_id)
         by_index = {c.index: c for c in files}
         self._route_unreadable(con, router, by_index)
-        cursor = con.execute(
-            "SELECT f, p, txt FROM raw_lines JOIN (SELECT f, p FROM src WHERE NOT clean) USING (f, p) ORDER BY f, p"
-        )
-        while rows := cursor.fetchmany(10_000):
-            for file_index, position, text in rows:
-                record, error = _parse(text)
-                raw = text if error else None
-                router.route(by_index[file_index], position, "marche", record, raw, error)
+        self._route_not_clean(con, router, by_index)
         con.close()
         self.path.unlink(missing_ok=True)
+
+    def _route_not_clean(self, con, router: Router, by_index: dict[int, FileCounts]) -> None:
+        """Records that are not clean go to the Python normaliser, with their stored text."""
+        where = {
+            h: (f, p)
+            # (a line DuckDB could not read comes back as a row of nulls: handled as unreadable)
+            for f, p, h in con.execute(
+                "SELECT f, p, h FROM src WHERE NOT clean AND h IS NOT NULL"
+            ).fetchall()
+        }
+        if not where:
+            return
+        raw_part = self.work / "raw_records" / "fast-part.parquet"
+        con.register("not_clean", pa.table({"h": pa.array(list(where), pa.string())}))
+        cursor = con.execute(
+            f"SELECT content_hash, raw FROM read_parquet('{raw_part}') "
+            "WHERE content_hash IN (SELECT h FROM not_clean)"
+        )
+        found = {}
+        while rows := cursor.fetchmany(10_000):
+            found.update(rows)
+        for h, (file_index, position) in sorted(where.items(), key=lambda kv: kv[1]):
+            text = found[h]
+            record, error = _parse(text)
+            router.route(
+                by_index[file_index],
+                position,
+                "marche",
+                record,
+                text if error else None,
+                error,
+                digest=bytes.fromhex(h),
+            )
 
     def _route_unreadable(self, con, router: Router, by_index: dict[int, FileCounts]) -> None:
         """Lines DuckDB could not read (invalid JSON): found by position, then quarantined (or
@@ -85,7 +154,7 @@ class FastPath:
         missing = {
             (o // FILE_ORDER_SHIFT, o % FILE_ORDER_SHIFT)
             for (o,) in con.execute(
-                f"SELECT o FROM staged_positions ANTI JOIN texts ON o = f * {FILE_ORDER_SHIFT} + p"
+                f"SELECT o FROM staged_positions ANTI JOIN src ON o = f * {FILE_ORDER_SHIFT} + p"
             ).fetchall()
         }
         con.unregister("staged_positions")
@@ -94,10 +163,17 @@ class FastPath:
         with open(self.path, encoding="utf-8") as handle:
             for line in handle:
                 head, _, rest = line.partition(',"r":')
-                key = tuple(int(x.split(":")[1]) for x in head.lstrip("{").split(","))
+                fields = [x.split(":")[1] for x in head.lstrip("{").split(",")]
+                key = (int(fields[0]), int(fields[1]))
                 if key in missing:
                     text = rest.rstrip("\n")[:-1]
                     record, error = _parse(text)
                     router.route(
-                        by_index[key[0]], key[1], "marche", record, text if error else None, error
+                        by_index[key[0]],
+                        key[1],
+                        "marche",
+                        record,
+                        text if error else None,
+                        error,
+                        digest=bytes.fromhex(fields[2].strip('"')),
                     )

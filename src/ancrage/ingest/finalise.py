@@ -21,9 +21,9 @@ from ancrage.ingest.import_report import build_report
 from ancrage.ingest.routing import FileCounts
 from ancrage.ingest.staging import STAGING, StagingWriter
 from ancrage.warehouse import schema as ws
-from ancrage.warehouse.snapshot import Snapshot
+from ancrage.warehouse.snapshot import Snapshot, carry_parts
 
-CHILD_TABLES = ("awardees", "modifications", "quality_issues", "raw_records")
+CHILD_TABLES = ("awardees", "modifications", "quality_issues")
 DUCKDB_MEMORY = "1GB"
 _SQL_TYPES = {
     "string": "VARCHAR",
@@ -59,7 +59,8 @@ def build_snapshot(
     import_id: str,
     started: datetime,
 ) -> dict[str, Any]:
-    con = duckdb.connect()  # in memory; spills to temp_directory beyond the limit
+    # On disk: the bookkeeping tables of a national import do not fit in the memory budget.
+    con = duckdb.connect(str(work / "finalise.duckdb"))
     # Bounded memory whatever the warehouse size: DuckDB spills to disk beyond this.
     con.execute(
         f"SET temp_directory='{work / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}';"
@@ -105,8 +106,6 @@ def build_snapshot(
         f"""SELECT {_columns(ws.QUARANTINE)} FROM {prev("quarantine")}
             UNION ALL SELECT {_columns(ws.QUARANTINE)} FROM staged_quarantine WHERE _n = 1""",
     )
-    raw_all = f"""(SELECT content_hash, raw FROM {prev("raw_records")}
-                  UNION ALL SELECT DISTINCT content_hash, raw FROM {stage("raw_records")})"""
     write(
         "duplicates",
         f"""
@@ -117,8 +116,8 @@ def build_snapshot(
         FROM all_staged_duplicates d LEFT JOIN (SELECT content_hash, contract_id FROM cand) c USING (content_hash)
         UNION ALL BY NAME
         SELECT l.import_id, l.source_file, l.source_format, l.source_position, l.content_hash,
-               'older_revision' AS rule, l._kept AS duplicate_of, r.raw, coalesce(l._rows, 1) AS rows
-        FROM losers l LEFT JOIN {raw_all} r USING (content_hash)
+               'older_revision' AS rule, l._kept AS duplicate_of, NULL AS raw, coalesce(l._rows, 1) AS rows
+        FROM losers l
         """,
     )
     write(
@@ -133,13 +132,16 @@ def build_snapshot(
             FROM read_parquet('{target / "awardees.parquet"}')
             WHERE is_current AND supplier_id IS NOT NULL GROUP BY supplier_id ORDER BY supplier_id""",
     )
+    _carry_raw_records(previous, target, work, import_id)
     report = build_report(con, stage, files, previous, import_id, started)
     con.close()
     return report
 
 
 # The columns that decide which record is kept: ranking works on these narrow rows only.
-KEYS = "contract_id, content_hash, modification_count, import_id, source_file, source_format, source_position"
+# (Where a record came from is looked up again in Parquet only for the few that are duplicates.)
+KEYS = "contract_id, content_hash, modification_count"
+SOURCE = "import_id, source_file, source_format, source_position"
 
 
 def _settle_exact_duplicates(con: duckdb.DuckDBPyConnection, stage, prev) -> None:
@@ -164,8 +166,9 @@ def _settle_exact_duplicates(con: duckdb.DuckDBPyConnection, stage, prev) -> Non
         SELECT import_id, source_file, source_format, source_position, content_hash, rule, raw, rows, _file
         FROM {stage("duplicates")}
         UNION ALL
-        SELECT import_id, source_file, source_format, source_position, content_hash, 'same_content',
-               NULL, _rows, _file FROM staged WHERE _n > 1
+        SELECT {SOURCE}, content_hash, 'same_content', NULL, d._rows, d._file
+        FROM (SELECT content_hash, _order, _rows, _file FROM staged WHERE _n > 1) d
+        JOIN (SELECT {SOURCE}, content_hash, _order FROM {stage("contracts")}) USING (content_hash, _order)
         UNION ALL
         SELECT import_id, source_file, source_format, source_position, content_hash,
                'already_quarantined', NULL, rows, _file FROM staged_quarantine WHERE _n > 1;
@@ -192,9 +195,19 @@ def _rank_revisions(con: duckdb.DuckDBPyConnection, prev, stage) -> None:
             ORDER BY modification_count DESC, _last_publication DESC NULLS LAST, _order DESC
         ) AS _rank FROM cand;
         CREATE TABLE winners AS SELECT * EXCLUDE (_rank) FROM ranked WHERE _rank = 1;
-        CREATE TABLE losers AS SELECT r.*, w.contract_id AS _kept FROM ranked r
-            JOIN winners w USING (contract_id) WHERE r._rank > 1;
-        CREATE TABLE winners_wide AS
+        CREATE TABLE losers AS
+        WITH l AS (SELECT r.*, w.contract_id AS _kept FROM ranked r
+                   JOIN (SELECT contract_id FROM winners) w USING (contract_id) WHERE r._rank > 1)
+        SELECT l.*, s.import_id, s.source_file, s.source_format, s.source_position FROM l
+        JOIN (SELECT {SOURCE}, content_hash, _order FROM {stage("contracts")}) s USING (content_hash, _order)
+        WHERE NOT l._prev
+        UNION ALL BY NAME
+        SELECT l.*, s.import_id, s.source_file, s.source_format, s.source_position FROM l
+        JOIN (SELECT {SOURCE}, content_hash FROM {prev("contracts")}) s USING (content_hash)
+        WHERE l._prev;
+        DROP TABLE ranked;
+        -- A view, not a table: the wide rows are read from Parquet when written, never held.
+        CREATE VIEW winners_wide AS
         SELECT {_columns(ws.CONTRACTS)} FROM {prev("contracts")}
         WHERE content_hash IN (SELECT content_hash FROM winners WHERE _prev)
         UNION ALL
@@ -202,6 +215,17 @@ def _rank_revisions(con: duckdb.DuckDBPyConnection, prev, stage) -> None:
         JOIN (SELECT content_hash, _order FROM winners WHERE NOT _prev) w USING (content_hash, _order);
         """
     )
+
+
+def _carry_raw_records(previous: Snapshot | None, target: Path, work: Path, import_id: str) -> None:
+    """``raw_records`` is a directory of append-only parts: the previous ones are hard-linked,
+    this import's staged parts are moved in. Nothing is rewritten."""
+    directory = target / "raw_records"
+    directory.mkdir(exist_ok=True)
+    if previous is not None:
+        carry_parts(previous.path, target)
+    for part in sorted((work / "raw_records").glob("*.parquet")):
+        part.rename(directory / f"{import_id}-{part.name}")
 
 
 def _flag_reused_ids(con: duckdb.DuckDBPyConnection, target: Path) -> None:

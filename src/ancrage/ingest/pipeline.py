@@ -181,7 +181,7 @@ def _read_json(
                 and info.get("envelope") == "2022"
                 and "null" not in text
             ):
-                fast.stage(counts.index, item.position, text)
+                fast.stage(router, counts, item.position, text)
                 continue
             raw, error = item.raw, item.error
             if record is None and error is None:

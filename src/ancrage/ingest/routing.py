@@ -68,16 +68,23 @@ class Router:
         error: str | None,
         weight: int = 1,
         extra_issues: list | None = None,
+        digest: bytes | None = None,
     ) -> None:
+        """Route one record. ``digest`` is given for records of the SQL fast path: their identity
+        is the MD5 of their line, already checked for duplicates, their text already stored."""
         if error is not None:
-            digest = hashlib.blake2b(raw.encode(), digest_size=16).digest()
+            digest = digest or hashlib.blake2b(raw.encode(), digest_size=16).digest()
             self.quarantine(counts, position, digest, "unparseable", error, raw, weight)
             return
-        digest, canonical = content_hash(record)
+        stored = digest is not None
+        if stored:
+            canonical = None
+        else:
+            digest, canonical = content_hash(record)
         if digest in self.quarantined:
             self._duplicate(counts, position, digest.hex(), "already_quarantined", weight)
             return
-        if digest in self.known:
+        if digest in self.known and not stored:
             self._duplicate(counts, position, digest.hex(), "same_content", weight)
             return
         try:
@@ -89,12 +96,13 @@ class Router:
                 digest,
                 rejected.reason,
                 rejected.explanation,
-                raw or canonical,
+                raw or canonical or orjson.dumps(record).decode(),
                 weight,
             )
             return
         self.known.add(digest)
-        self._stage(counts, position, digest.hex(), result, raw or canonical, weight, extra_issues)
+        raw = None if stored else (raw or canonical)
+        self._stage(counts, position, digest.hex(), result, raw, weight, extra_issues)
 
     def _stage(self, counts, position, hex_digest, result, raw, weight, extra_issues) -> None:
         writer, contract = self.writer, result.contract
@@ -141,8 +149,19 @@ class Router:
                 for field, value, rule in [*(extra_issues or ()), *result.issues]
             ],
         )
-        writer.add("raw_records", {"content_hash": hex_digest, "raw": raw, "_order": order})
+        if raw is not None:  # None: already stored by the fast path
+            writer.add("raw_records", {"content_hash": hex_digest, "raw": raw})
         writer.maybe_flush()
+
+    def known_duplicate(self, counts: FileCounts, position: int, digest: bytes) -> bool:
+        """Count the record as a duplicate if its content was already seen; True if it was."""
+        if digest in self.quarantined:
+            self._duplicate(counts, position, digest.hex(), "already_quarantined", 1)
+        elif digest in self.known:
+            self._duplicate(counts, position, digest.hex(), "same_content", 1)
+        else:
+            return False
+        return True
 
     def _duplicate(self, counts, position, hex_digest, rule, weight) -> None:
         self.writer.add(

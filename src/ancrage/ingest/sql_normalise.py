@@ -126,17 +126,12 @@ def _read(chunks: str) -> str:
         # A staged line that is not valid JSON (or over 16 MB) is skipped here and found missing
         # by the caller, which hands it to the Python path.
         f"read_json('{chunks}', format='newline_delimited', maximum_object_size=16777216, "
-        "ignore_errors=true, columns={{'f': 'BIGINT', 'p': 'BIGINT', 'r': {r}}})"
+        "ignore_errors=true, columns={{'f': 'BIGINT', 'p': 'BIGINT', 'h': 'VARCHAR', 'r': {r}}})"
     )
     typed = reader.format(r=f"'STRUCT({fields})'")
-    text = reader.format(r="'JSON'")
-    # The verbatim text is not kept in memory: the view reads it again from the staging file
-    # when it is needed (raw records, records handed to Python).
-    return f"""
-    CREATE VIEW raw_lines AS SELECT f, p, r::VARCHAR AS txt FROM {text};
-    CREATE TABLE texts AS SELECT f, p, md5(txt) AS content_hash FROM raw_lines;
-    CREATE TABLE src AS SELECT f, p, unnest(r) FROM {typed};
-    """
+    # ``h`` is the MD5 of the record's text, computed when it was staged (the text itself is
+    # already in raw_records and never travels through SQL).
+    return f"CREATE TABLE src AS SELECT f, p, h, unnest(r) FROM {typed}"
 
 
 def _clean_predicate() -> str:

@@ -24,7 +24,7 @@ def _q(text: str) -> str:
 
 BASE = """
 CREATE TABLE base AS
-SELECT f, p, x.content_hash, s.id AS id_fragment, "_type", actesSousTraitance, attributionAvance, tauxAvance,
+SELECT f, p, h AS content_hash, s.id AS id_fragment, "_type", actesSousTraitance, attributionAvance, tauxAvance,
     offresRecues, marcheInnovant, sousTraitanceDeclaree, idAccordCadre,
     fl.path AS source_file, fl.format AS source_format,
     v_acheteur_id AS buyer_id,
@@ -50,7 +50,7 @@ SELECT f, p, x.content_hash, s.id AS id_fragment, "_type", actesSousTraitance, a
             'supplier_id': replace(txt(t.titulaire.id), ' ', ''),
             'supplier_id_type': t.titulaire.typeIdentifiant,
             'supplier_name': txt(t.titulaire.denominationSociale)}) AS awardees
-FROM src s JOIN files fl USING (f) JOIN texts x USING (f, p) WHERE clean
+FROM src s JOIN files fl USING (f) WHERE clean
 """
 
 CONTRACTS = f"""
@@ -227,11 +227,6 @@ def stage_clean_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: s
            FROM sql_contracts, unnest(range(len(_awardees))) AS u(i)""",
     )
     copy("quality_issues", "SELECT * FROM sql_issues")
-    copy(
-        "raw_records",
-        f"""SELECT md5(x.txt) AS content_hash, x.txt AS raw, f * {FILE_ORDER_SHIFT} + p AS _order
-            FROM raw_lines x JOIN (SELECT f, p FROM src WHERE clean) USING (f, p)""",
-    )
 
 
 def _duck_type(arrow_type) -> str:

@@ -26,7 +26,7 @@ STAGING: dict[str, pa.Schema] = {
     "awardees": ws.AWARDEES.append(pa.field("_order", pa.int64())),
     "modifications": ws.MODIFICATIONS.append(pa.field("_order", pa.int64())),
     "quality_issues": ws.QUALITY_ISSUES.append(pa.field("_order", pa.int64())),
-    "raw_records": ws.RAW_RECORDS.append(pa.field("_order", pa.int64())),
+    "raw_records": ws.RAW_RECORDS,
     "quarantine": ws.QUARANTINE.append(pa.field("_file", pa.int64())).append(
         pa.field("_order", pa.int64())
     ),

@@ -141,15 +141,16 @@ DUPLICATES = pa.schema(
         ("content_hash", STR),
         ("rule", STR),  # "same_content" | "older_revision" | "already_quarantined"
         ("duplicate_of", STR),  # contract_id kept, or content_hash of the quarantined record
-        ("raw", STR),  # kept for older revisions (their content differs from the kept one)
+        ("raw", STR),  # unused (NULL): the content of any duplicate is in raw_records or quarantine
         ("rows", pa.int64()),
     ]
 )
 
 RAW_RECORDS = pa.schema(
     [
-        # Every loaded record as read (canonical JSON, keys sorted), so that a better normaliser
-        # can be re-run later and an older revision can be shown when a newer one replaces it.
+        # Every record ever loaded, as read (a directory of append-only parts, one or more per
+        # import, carried from snapshot to snapshot by hard links): a better normaliser can be
+        # re-run later, and a revision replaced by a newer one can still be shown.
         ("content_hash", STR),
         ("raw", STR),
     ]

@@ -110,7 +110,7 @@ def connect(
     """
     snap = snapshot or current(data_dir)
     con = duckdb.connect()
-    present = {p.stem: p for p in snap.path.glob("*.parquet")} if snap else {}
+    present = table_paths(snap.path) if snap else {}
     for table, path in present.items():
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
     for table, schema in TABLES.items():
@@ -118,6 +118,15 @@ def connect(
             con.register(f"_{table}_empty", schema.empty_table())
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
     return con
+
+
+def table_paths(directory: Path) -> dict[str, str]:
+    """Table name -> Parquet path or glob: single files, and directories of append-only parts."""
+    found = {p.stem: str(p) for p in directory.glob("*.parquet")}
+    for sub in directory.iterdir():
+        if sub.is_dir() and not sub.name.startswith("_") and any(sub.glob("*.parquet")):
+            found[sub.name] = str(sub / "*.parquet")
+    return found
 
 
 def staging_dir(data_dir: Path | None = None) -> Path:
@@ -131,10 +140,8 @@ def staging_dir(data_dir: Path | None = None) -> Path:
 def write_manifest(snapshot_dir: Path, note: str, extra: dict | None = None) -> None:
     counts = {}
     con = duckdb.connect()
-    for parquet in sorted(snapshot_dir.glob("*.parquet")):
-        counts[parquet.stem] = con.execute(
-            f"SELECT count(*) FROM read_parquet('{parquet}')"
-        ).fetchone()[0]
+    for name, path in sorted(table_paths(snapshot_dir).items()):
+        counts[name] = con.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
     con.close()
     manifest = {
         "id": snapshot_dir.name,
@@ -160,6 +167,7 @@ def derive(tables: dict[str, Path], note: str, data_dir: Path | None = None) -> 
             for parquet in base.path.glob("*.parquet"):
                 if parquet.stem not in tables:
                     _link_or_copy(parquet, target / parquet.name)
+            carry_parts(base.path, target)
         for name, source in tables.items():
             shutil.move(str(source), target / f"{name}.parquet")
         previous = base.manifest() if base else {}
@@ -168,6 +176,15 @@ def derive(tables: dict[str, Path], note: str, data_dir: Path | None = None) -> 
         shutil.rmtree(target, ignore_errors=True)
         raise
     return publish(target, root)
+
+
+def carry_parts(source: Path, target: Path) -> None:
+    """Hard-link the append-only part directories (e.g. ``raw_records/``) into a new snapshot."""
+    for sub in source.iterdir():
+        if sub.is_dir() and not sub.name.startswith("_"):
+            (target / sub.name).mkdir(exist_ok=True)
+            for part in sub.glob("*.parquet"):
+                _link_or_copy(part, target / sub.name / part.name)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
