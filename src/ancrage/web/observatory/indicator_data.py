@@ -15,10 +15,13 @@ buyers of the territory, so that medians and concentrations are computed, never 
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -31,6 +34,7 @@ from ancrage.indicators import CATALOGUE, engine, from_warehouse, get, select
 from ancrage.indicators.inputs import IndicatorInputs
 from ancrage.indicators.store import INDICATOR_VALUES
 
+log = logging.getLogger(__name__)
 PUBLIC_KINDS = ("commune", "epci", "departement", "region", "radius")
 DEFAULT = Territory("departement")
 # Indicators whose numerator and denominator add up across buyers (shares, means): the only
@@ -109,10 +113,47 @@ def _stored(con: duckdb.DuckDBPyConnection, territory: Territory) -> bool:
     return row is not None
 
 
+SORTED = "web_indicator_values"
+
+
+def _sorted_copy(con: duckdb.DuckDBPyConnection) -> str:
+    """``indicator_values`` sorted by buyer, as a view: a buyer's rows are then read from one
+    Parquet row group (about 30 ms on 6 M rows) instead of a full scan (about 100 ms).
+
+    The sorted copy is written once per snapshot under ``<data dir>/web-cache/<snapshot>/`` by
+    the first process that needs it (written aside, then renamed: concurrent workers are safe).
+    If it cannot be written (read-only data directory), the snapshot's table is used as is.
+    """
+    if SORTED in _tables(con):
+        return SORTED
+    row = con.execute(
+        "SELECT sql FROM duckdb_views() WHERE view_name = 'indicator_values'"
+    ).fetchone()
+    match = re.search(r"read_parquet\('([^']+)'\)", row[0] if row else "")
+    if not match:
+        return "indicator_values"
+    source = Path(match.group(1))
+    target = source.parents[2] / "web-cache" / source.parent.name / source.name
+    try:
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(f".{os.getpid()}.partial")
+            con.execute(
+                f"COPY (SELECT * FROM indicator_values ORDER BY buyer_id, territory, year) "
+                f"TO '{partial}' (FORMAT parquet, ROW_GROUP_SIZE 20000)"
+            )
+            os.replace(partial, target)
+    except (OSError, duckdb.Error):
+        log.warning("Copie triée de indicator_values impossible : lecture directe", exc_info=True)
+        return "indicator_values"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {SORTED} AS SELECT * FROM read_parquet('{target}')")
+    return SORTED
+
+
 def values_source(con: duckdb.DuckDBPyConnection, territory: Territory) -> tuple[str, bool]:
     """(table name, stored) holding every buyer × year for ``territory``; computed if needed."""
     if _stored(con, territory):
-        return "indicator_values", True
+        return _sorted_copy(con), True
     name = f"web_iv_{_slug(territory)}"
     if name not in _tables(con):
         inputs = from_warehouse(con, territory)
