@@ -125,3 +125,15 @@ def test_indicator_api_errors_are_french_json(data, url, status, message):
     response = Client().get(url)
     assert response.status_code == status
     assert message in response.json()["message"]
+
+
+def test_buyer_values_are_read_from_a_copy_sorted_by_buyer(data):
+    import pyarrow.parquet as pq
+
+    assert Client().get(f"/api/buyers/{M}/indicators").status_code == 200
+    snapshot = (data / "CURRENT").read_text().strip()
+    copy = pq.read_table(data / "web-cache" / snapshot / "indicator_values.parquet")
+    original = pq.read_table(data / "snapshots" / snapshot / "indicator_values.parquet")
+    assert copy.num_rows == original.num_rows
+    buyers = copy.column("buyer_id").to_pylist()
+    assert buyers == sorted(buyers) and set(buyers) == {M, R}
