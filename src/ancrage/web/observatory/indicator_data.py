@@ -212,35 +212,53 @@ def buyer_rows(
     return rows
 
 
-# Compiling an engine expression to SQL costs about 100 ms, running it on one buyer a few ms:
-# the SQL is compiled once per shape with a placeholder, then run with the real identifier.
-_SENTINEL = "__ancrage_parametre__"
+# Compiling an engine expression to SQL costs about 100 ms: the SQL is compiled once per shape
+# over fixed "scope" tables, which each request fills with the contracts of one buyer (or of the
+# buyers of a place), their awardees and their locality. The engine then reads a few thousand
+# rows instead of scanning the whole warehouse once per indicator.
 _SQL_CACHE: dict[tuple, str] = {}
+SCOPE = {
+    "contracts": "web_scope_contracts",
+    "awardees": "web_scope_awardees",
+    "awardee_locality": "web_scope_locality",
+}
 
 
-def _inputs(
-    con: duckdb.DuckDBPyConnection,
-    territory: Territory,
-    buyer: str | None = None,
-    buyers_of: str | None = None,
-) -> IndicatorInputs:
-    """Engine inputs restricted to one buyer, or to the buyers of a place (column ``buyers_of``)."""
+def scope(
+    con: duckdb.DuckDBPyConnection, territory: Territory, value: str, place: str | None = None
+) -> None:
+    """Fill the scope tables with one buyer's contracts (``place`` None) or a place's."""
     loc = locality_table(con, territory)
+    key = f"{loc}|{place}|{value}"
+    if "web_scope_key" in _tables(con):
+        row = con.execute("SELECT k FROM web_scope_key").fetchone()
+        if row and row[0] == key:
+            return
+    if place is None:
+        where, params = "buyer_id = ?", [value]
+    else:
+        places = ensure_places(con)
+        where = f"buyer_id IN (SELECT buyer_id FROM {places} WHERE {place} = ?)"
+        params = [value]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {SCOPE['contracts']} AS SELECT * FROM contracts "
+        f"WHERE {where}",
+        params,
+    )
+    for name, source in (("awardees", "awardees"), ("awardee_locality", loc)):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {SCOPE[name]} AS SELECT * FROM {source} "
+            f"WHERE contract_id IN (SELECT contract_id FROM {SCOPE['contracts']})"
+        )
+    con.execute("CREATE OR REPLACE TEMP TABLE web_scope_key AS SELECT ?::VARCHAR AS k", [key])
+
+
+def _inputs(con: duckdb.DuckDBPyConnection) -> IndicatorInputs:
     backend = ibis.duckdb.from_connection(con)
-    contracts = backend.table("contracts")
-    locality = backend.table(loc)
-    if buyer is not None:
-        contracts = contracts.filter(contracts.buyer_id == buyer)
-        locality = locality.filter(locality.buyer_id == buyer)
-    if buyers_of is not None:
-        places = backend.table(ensure_places(con))
-        ids = places.filter(places[buyers_of] == _SENTINEL).buyer_id
-        contracts = contracts.filter(contracts.buyer_id.isin(ids))
-        locality = locality.filter(locality.buyer_id.isin(ids))
     return IndicatorInputs(
-        contracts=contracts,
-        awardees=backend.table("awardees"),
-        awardee_locality=locality,
+        contracts=backend.table(SCOPE["contracts"]),
+        awardees=backend.table(SCOPE["awardees"]),
+        awardee_locality=backend.table(SCOPE["awardee_locality"]),
         supplier_profiles=backend.table("supplier_profiles"),
         buyer_profiles=backend.table("buyer_profiles"),
         quality_issues=backend.table("quality_issues"),
@@ -256,20 +274,13 @@ def _run(
     place: str | None = None,
 ) -> list[dict[str, Any]]:
     """Engine rows (no peers) for one buyer (``place`` None) or the buyers of a place."""
-    cache_key = (locality_table(con, territory), tuple(keys), tuple(ids or ()), place)
+    scope(con, territory, value, place)
+    cache_key = (tuple(keys), tuple(ids or ()))
     sql = _SQL_CACHE.get(cache_key)
     if sql is None:
-        if place is None:
-            inputs = _inputs(con, territory, buyer=_SENTINEL)
-        else:
-            inputs = _inputs(con, territory, buyers_of=place)
-        expr = engine.compute(inputs, keys, select(ids))
-        sql = str(ibis.to_sql(expr, dialect="duckdb"))
-        if f"'{_SENTINEL}'" not in sql:  # pragma: no cover - would be an ibis change
-            raise RuntimeError("Paramètre introuvable dans la requête compilée.")
-        sql = sql.replace(f"'{_SENTINEL}'", "$param")
+        sql = str(ibis.to_sql(engine.compute(_inputs(con), keys, select(ids)), dialect="duckdb"))
         _SQL_CACHE[cache_key] = sql
-    rows = _dicts(con.execute(sql, {"param": value}))
+    rows = _dicts(con.execute(sql))
     position = {ind.id: i for i, ind in enumerate(select(ids))}
     rows.sort(
         key=lambda r: (

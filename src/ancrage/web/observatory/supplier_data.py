@@ -30,7 +30,11 @@ def buyer_suppliers(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The buyer's current awardees over the year (all years when None), largest amount first."""
-    loc = indicator_data.locality_table(con, territory)
+    # The buyer's contracts, awardees and locality, shared with the breakdowns of the page.
+    indicator_data.scope(con, territory, siret)
+    contracts, awardees, loc = (
+        indicator_data.SCOPE[name] for name in ("contracts", "awardees", "awardee_locality")
+    )
     params: list[Any] = [siret]
     year_filter = ""
     if year is not None:
@@ -45,12 +49,12 @@ def buyer_suppliers(
             f"""
             WITH mine AS (
                 SELECT contract_id, coalesce(current_amount_ht, amount_ht) AS amount
-                FROM contracts c WHERE c.buyer_id = ? {year_filter}
+                FROM {contracts} c WHERE c.buyer_id = ? {year_filter}
             ),
             current AS (
                 SELECT a.contract_id, a.supplier_id, a.supplier_id_type, a.supplier_name,
                        count(*) OVER (PARTITION BY a.contract_id) AS n
-                FROM awardees a JOIN mine USING (contract_id) WHERE a.is_current
+                FROM {awardees} a JOIN mine USING (contract_id) WHERE a.is_current
             )
             SELECT cur.supplier_id, cur.supplier_id_type,
                    any_value(sp.diffusible) AS diffusible,
