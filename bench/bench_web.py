@@ -132,7 +132,35 @@ def server_times(data_dir: Path, subjects: dict, repeat: int) -> dict:
             "p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))] * 1000, 1),
             "bytes": len(response.content),
         }
+    out["indicator_section"] = section_times(subjects["buyers"][:repeat])
     return out
+
+
+def section_times(buyers: list[str]) -> dict:
+    """The indicator section alone, not from its cache, for the most active buyers in turn.
+
+    The page caches each rendered section per snapshot; this is the cost of a buyer's first
+    view in a process (its scope tables, breakdowns, suppliers, maps and template).
+    """
+    from django.test import RequestFactory
+
+    from ancrage.web.observatory import indicator_sections, queries
+    from ancrage.web.observatory.warehouse import connection
+
+    con = connection()
+    request = RequestFactory().get("/")
+    times = []
+    for siret in buyers:
+        buyer = queries.buyer_summary(con, siret)
+        indicator_sections.SECTION_CACHE.clear()
+        started = time.perf_counter()
+        indicator_sections.indicators_section(request, buyer, con)
+        times.append(time.perf_counter() - started)
+    return {
+        "buyers": len(buyers),
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "max_ms": round(max(times) * 1000, 1),
+    }
 
 
 def _wait(url: str, timeout: float) -> None:
@@ -251,11 +279,17 @@ def main(argv: list[str] | None = None) -> None:
             f"{subjects['year']} ; indicator_values : {'oui' if subjects['indicator_values'] else 'non'}"
         )
         server = server_times(data_dir, subjects, args.repeat)
-        for name, figures in server.items():
+        for name in ("buyer_page", "api"):
+            figures = server[name]
             print(
                 f"  {name} : médiane {figures['median_ms']} ms (à froid {figures['cold_ms']} ms, "
                 f"p95 {figures['p95_ms']} ms, {figures['bytes'] // 1024} ko)"
             )
+        section = server["indicator_section"]
+        print(
+            f"  section indicateurs hors cache, {section['buyers']} acheteurs les plus actifs : "
+            f"médiane {section['median_ms']} ms, max {section['max_ms']} ms"
+        )
         print(f"Charge : {args.users} visiteurs pendant {args.duration} s (gunicorn, 2 processus)…")
         load = load_test(data_dir, subjects, args, work)
     for name, figures in load.items():

@@ -100,6 +100,24 @@ def _page(
     }
 
 
+def _buyer_name(con, siret: str) -> str | None:
+    """The buyer's name from the directory of the connection (404 if the buyer is unknown).
+
+    ``queries.buyer_summary`` would also sum the buyer's contracts: not needed here, and about
+    80 ms for the largest buyer of a national warehouse.
+    """
+    if queries.DIRECTORY in queries.views(con):
+        row = con.execute(
+            f"SELECT name FROM {queries.DIRECTORY} WHERE buyer_id = ?", [siret]
+        ).fetchone()
+        if row is not None:
+            return row[0]
+    buyer = queries.buyer_summary(con, siret)
+    if buyer is None:
+        raise Http404(f"Acheteur {siret} introuvable dans les données.")
+    return buyer["name"]
+
+
 @router.get(
     "/buyers/{siret}/indicators",
     response={200: IndicatorPage, **ERRORS},
@@ -116,12 +134,10 @@ def buyer_indicators(
     con = connection()
     queries.check_page(page, page_size)
     parsed = _territory(territory)
-    buyer = queries.buyer_summary(con, siret)
-    if buyer is None:
-        raise Http404(f"Acheteur {siret} introuvable dans les données.")
+    name = _buyer_name(con, siret)
     rows = indicator_data.buyer_rows(con, siret, parsed)
     _, stored = indicator_data.values_source(con, parsed)
-    subject = {"siret": siret, "name": buyer["name"]}
+    subject = {"siret": siret, "name": name}
     source = "indicator_values" if stored else "calcul"
     return _page(subject, parsed, rows, year, source, page, page_size)
 
