@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ancrage import config
-from ancrage.warehouse.snapshot import connect, current
+from ancrage.warehouse.snapshot import connect, current, table_paths
 
 
 def describe(data_dir: Path | None = None) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def describe(data_dir: Path | None = None) -> dict[str, Any]:
     con = connect(root, snap)
     info["tables"] = {
         name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-        for name in sorted(p.stem for p in snap.path.glob("*.parquet"))
+        for name in sorted(table_paths(snap.path))
     }
 
     def grouped(expression: str) -> list[dict[str, Any]]:
