@@ -177,3 +177,29 @@ def test_killed_import_leaves_previous_snapshot_intact(
     after = current(data_dir)
     assert after == before
     assert query("SELECT id FROM contracts") == [("P1",)]
+
+
+def test_tabular_parquet_gives_what_the_csv_gives(tmp_path, ingest, query, data_dir) -> None:
+    import duckdb
+
+    csv_path = REAL_DIR / "records/tabular/decp-processing-extract_2024H2_travaux_cpv4521.csv"
+    parquet_path = tmp_path / "extrait.parquet"
+    duckdb.connect().execute(
+        f"COPY (SELECT * FROM read_csv('{csv_path}', all_varchar=true)) TO '{parquet_path}' (FORMAT parquet)"
+    )
+    report = ingest(parquet_path)
+    (entry,) = report["files"]
+    assert entry["format"] == "tabular-parquet"
+    assert entry["records_read"] == entry["loaded"] == 8957
+    parquet_rows = query("SELECT uid, amount_ht, awardee_count FROM contracts ORDER BY 1, 2, 3")
+    other = tmp_path / "csv-warehouse"
+    from ancrage.ingest.pipeline import run_import
+    from ancrage.warehouse import connect
+
+    run_import([str(csv_path)], data_dir=other)
+    csv_rows = (
+        connect(other)
+        .execute("SELECT uid, amount_ht, awardee_count FROM contracts ORDER BY 1, 2, 3")
+        .fetchall()
+    )
+    assert parquet_rows == csv_rows
