@@ -185,9 +185,11 @@ def load_test(data_dir: Path, subjects: dict, args: argparse.Namespace, work: Pa
         "DATABASE_URL": f"sqlite:///{work / 'bench-app.sqlite3'}",
         "ANCRAGE_STATIC_ROOT": str(work / "static"),
         "DEBUG": "0",
-        "BENCH_BUYERS": ",".join(subjects["buyers"][:50]),
+        "BENCH_BUYERS": ",".join(subjects["buyers"][: args.load_buyers]),
         "BENCH_YEAR": str(subjects["year"]),
         "BENCH_DEPARTEMENT": subjects["departement"] or "",
+        "BENCH_THINK_MIN": str(args.think[0]),
+        "BENCH_THINK_MAX": str(args.think[1]),
     }
     server = subprocess.Popen(
         [
@@ -201,14 +203,18 @@ def load_test(data_dir: Path, subjects: dict, args: argparse.Namespace, work: Pa
     )
     try:
         _wait(f"{base}/healthz", 120)
-        # Warm-up: each worker opens the snapshot and compiles its queries once.
-        warm = ["/", f"/acheteurs/{subjects['largest']}/", "/acheteurs/?q=commune"]
+        # Warm-up: each worker opens the snapshot and compiles its queries once, and the pages
+        # of the visited buyers are rendered once (two passes: the two workers share the load).
+        warm = ["/", "/acheteurs/?q=commune"]
         warm += [f"/api/buyers/{subjects['largest']}/indicators?year={subjects['year']}"]
         if subjects["departement"]:
             warm.append(f"/territoires/departement/{subjects['departement']}/")
-        for _ in range(4):
+        warm += [f"/acheteurs/{b}/" for b in subjects["buyers"][: args.load_buyers]]
+        started = time.perf_counter()
+        for _ in range(2):
             for path in warm:
                 urllib.request.urlopen(base + path, timeout=300).read()
+        print(f"  mise en route : {time.perf_counter() - started:.0f} s")
         prefix = work / "locust"
         command = [
             sys.executable,
@@ -261,6 +267,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=20, help="requêtes par mesure")
     parser.add_argument("--users", type=int, default=50, help="visiteurs simultanés")
     parser.add_argument("--duration", type=int, default=60, help="durée de la charge (s)")
+    parser.add_argument("--load-buyers", type=int, default=20, help="acheteurs visités")
+    parser.add_argument(
+        "--think",
+        type=lambda text: tuple(float(x) for x in text.split("-")),
+        default=(1.0, 5.0),
+        help="pause entre deux requêtes d'un visiteur, en s (défaut 1-5)",
+    )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--output", type=Path, default=HERE / "results" / "web.json")
     args = parser.parse_args(argv)
@@ -290,7 +303,10 @@ def main(argv: list[str] | None = None) -> None:
             f"  section indicateurs hors cache, {section['buyers']} acheteurs les plus actifs : "
             f"médiane {section['median_ms']} ms, max {section['max_ms']} ms"
         )
-        print(f"Charge : {args.users} visiteurs pendant {args.duration} s (gunicorn, 2 processus)…")
+        print(
+            f"Charge : {args.users} visiteurs pendant {args.duration} s, pauses de "
+            f"{args.think[0]:g} à {args.think[1]:g} s (gunicorn, 2 processus)…"
+        )
         load = load_test(data_dir, subjects, args, work)
     for name, figures in load.items():
         print(
@@ -311,7 +327,14 @@ def main(argv: list[str] | None = None) -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}",
         "warehouse": {k: v for k, v in subjects.items() if k != "buyers"},
         "server_time": server,
-        "load": {"users": args.users, "duration_s": args.duration, "workers": 2, "pages": load},
+        "load": {
+            "users": args.users,
+            "duration_s": args.duration,
+            "workers": 2,
+            "buyers_visited": args.load_buyers,
+            "think_time_s": list(args.think),
+            "pages": load,
+        },
         "targets": TARGETS,
         "met": checks,
     }

@@ -1,10 +1,11 @@
 """Load profile of the public observatory for ``bench/bench_web.py`` (locust, headless).
 
 Each simulated visitor reads the main pages the way a newcomer does: the home page, a search, a
-buyer page with its indicators, the indicator API and a territory page, with 0.5 to 1.5 s of
-reading between two requests. The buyers, the year and the territory come from the environment
-(``BENCH_BUYERS`` comma-separated SIRETs, ``BENCH_YEAR``, ``BENCH_DEPARTEMENT``), set by the
-benchmark from the warehouse.
+buyer page with its indicators, the indicator API and a territory page, with a pause between two
+requests of ``BENCH_THINK_MIN`` to ``BENCH_THINK_MAX`` seconds (1 to 5 s by default: a brisk
+reader, since a buyer page with its tables and maps takes far longer to read). The buyers, the
+year and the territory come from the environment (``BENCH_BUYERS`` comma-separated SIRETs,
+``BENCH_YEAR``, ``BENCH_DEPARTEMENT``), set by the benchmark from the warehouse.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from locust import HttpUser, between, task
 BUYERS = [b for b in os.environ.get("BENCH_BUYERS", "").split(",") if b]
 YEAR = os.environ.get("BENCH_YEAR", "")
 DEPARTEMENT = os.environ.get("BENCH_DEPARTEMENT", "")
+THINK = (
+    float(os.environ.get("BENCH_THINK_MIN", "1")),
+    float(os.environ.get("BENCH_THINK_MAX", "5")),
+)
 
 
 class Visitor(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = between(*THINK)
 
     def _buyer(self) -> str:
         return random.choice(BUYERS)
