@@ -10,28 +10,13 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
+from ancrage.indicators.engine import VALUE_COLUMNS
 from ancrage.indicators.prepare import BREAKDOWNS
 from ancrage.indicators.registry import CATALOGUE, get
 
 FORMATS = ("table", "json", "csv", "xlsx")
-ENTRY_FIELDS = (
-    "id",
-    "label",
-    "category",
-    "category_label",
-    "value",
-    "numerator",
-    "denominator",
-    "unit",
-    "target",
-    "gap",
-    "available",
-    "reason",
-    "peer_group",
-    "peer_median",
-    "peer_percentile",
-    "peer_count",
-)
+# An entry of the scorecard: the indicator, its category label, then the engine's value columns.
+ENTRY_FIELDS = ("id", "label", "category", "category_label", *VALUE_COLUMNS[1:])
 HEADERS_FR = {
     "id": "Identifiant",
     "label": "Indicateur",
