@@ -97,18 +97,6 @@ def _macros(today: date) -> str:
     CREATE OR REPLACE MACRO final_list(l) AS CASE WHEN len(l) = 0 THEN NULL ELSE l END;
     CREATE OR REPLACE MACRO flat_get(j, key) AS regexp_extract(fr(j), '"' || key || '":"([^"\\\\]*)"', 1);
     CREATE OR REPLACE MACRO flat_has(j, key) AS contains(fr(j), '"' || key || '":');
-    CREATE OR REPLACE MACRO digit(s, i) AS ascii(substr(s, i, 1)) - 48;
-    CREATE OR REPLACE MACRO luhn(s) AS list_sum(list_transform(range(1, length(s) + 1), lambda i:
-        CASE WHEN (length(s) - i) % 2 = 1
-             THEN CASE WHEN 2 * digit(s, i) > 9 THEN 2 * digit(s, i) - 9 ELSE 2 * digit(s, i) END
-             ELSE digit(s, i) END)) % 10 = 0;
-    CREATE OR REPLACE MACRO siret_problem(s) AS CASE
-        WHEN NOT regexp_full_match(s, '[0-9]{{14}}') THEN 'malformed'
-        WHEN starts_with(s, '356000000') AND s <> '35600000000048'
-             THEN CASE WHEN list_sum(list_transform(range(1, 15), lambda i: digit(s, i))) % 5 = 0
-                       THEN NULL ELSE 'checksum' END
-        WHEN luhn(s) AND luhn(substr(s, 1, 9)) THEN NULL
-        ELSE 'checksum' END;
     CREATE OR REPLACE MACRO num_text(x) AS CASE
         WHEN x = trunc(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR)
         ELSE printf('%.2f', x) END;

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from ancrage.ingest.normalise import FIELDS_2022
+from ancrage.ingest.quality import check_siret
 from ancrage.ingest.routing import FILE_ORDER_SHIFT
 from ancrage.ingest.staging import STAGING
 
@@ -100,7 +102,8 @@ SELECT
 FROM base
 """
 
-# (field, value, rule) of every quality rule that can fire on a clean record.
+# (field, value, rule) of every quality rule that can fire on a clean record. Each branch carries
+# only the output columns: the union stays narrow.
 ISSUES = f"""
 CREATE TABLE sql_issues AS
 WITH c AS (
@@ -110,29 +113,29 @@ WITH c AS (
         origin_france_share, _type_raw, _notified_raw, _published_raw, _started_raw, _awardees
     FROM sql_contracts)
 SELECT contract_id, buyer_id, field, value, rule, content_hash, _order FROM (
-    SELECT c.*, 'acheteur.id' AS field, buyer_id AS value, 'buyer_siret_' || k.problem AS rule
+    SELECT c.contract_id, c.buyer_id, c.content_hash, c._order, 'acheteur.id' AS field, buyer_id AS value, 'buyer_siret_' || k.problem AS rule
     FROM c JOIN siret_checks k ON k.siret = c.buyer_id WHERE k.problem IS NOT NULL
     UNION ALL BY NAME
-    SELECT *, 'id' AS field, id AS value, 'contract_id_nonstandard' AS rule
+    SELECT contract_id, buyer_id, content_hash, _order, 'id' AS field, id AS value, 'contract_id_nonstandard' AS rule
     FROM c WHERE NOT regexp_full_match(id, '[A-Za-z0-9/\\-_ .#]{{1,16}}')
     UNION ALL BY NAME
-    SELECT *, '_type' AS field, left(sv(_type_raw), 500) AS value, 'schema_type_field' AS rule
+    SELECT contract_id, buyer_id, content_hash, _order, '_type' AS field, left(sv(_type_raw), 500) AS value, 'schema_type_field' AS rule
     FROM c WHERE _type_raw IS NOT NULL AND schema_version <> '2019'
     UNION ALL BY NAME
-    SELECT *, 'montant' AS field, num_text(amount_ht) AS value, 'amount_sentinel' AS rule FROM c
+    SELECT contract_id, buyer_id, content_hash, _order, 'montant' AS field, num_text(amount_ht) AS value, 'amount_sentinel' AS rule FROM c
     WHERE (amount_ht >= 1e8 AND (starts_with(printf('%.0f', amount_ht), '123456789')
            OR (length(printf('%.0f', amount_ht)) >= 8
                AND printf('%.0f', amount_ht) = repeat(left(printf('%.0f', amount_ht), 1), length(printf('%.0f', amount_ht))))))
        OR printf('%.0f', amount_ht) = '12311111111'
     UNION ALL BY NAME
-    SELECT *, 'montant' AS field, num_text(amount_ht) AS value,
+    SELECT contract_id, buyer_id, content_hash, _order, 'montant' AS field, num_text(amount_ht) AS value,
         CASE WHEN amount_ht < 200 THEN 'amount_implausible_low' ELSE 'amount_implausible_high' END AS rule
     FROM c WHERE amount_ht < 200 OR amount_ht > 1e9
     UNION ALL BY NAME
-    SELECT *, 'dureeMois' AS field, num_text(duration_months) AS value, 'duration_implausible' AS rule
+    SELECT contract_id, buyer_id, content_hash, _order, 'dureeMois' AS field, num_text(duration_months) AS value, 'duration_implausible' AS rule
     FROM c WHERE duration_months <= 0 OR duration_months > 180
     UNION ALL BY NAME
-    SELECT *, 'montant' AS field,
+    SELECT contract_id, buyer_id, content_hash, _order, 'montant' AS field,
         num_text(amount_ht) || ' € / ' || num_text(duration_months) || ' mois' AS value,
         'amount_duration_incoherent' AS rule
     FROM c WHERE duration_months > 0 AND (
@@ -141,49 +144,49 @@ SELECT contract_id, buyer_id, field, value, rule, content_hash, _order FROM (
         OR (duration_months IN (360, 365, 366) AND amount_ht < 10000000)
         OR (duration_months > 120 AND amount_ht < 2000000))
     UNION ALL BY NAME
-    SELECT *, 'dateNotification' AS field, _notified_raw AS value, date_rule(notification_date) AS rule
+    SELECT contract_id, buyer_id, content_hash, _order, 'dateNotification' AS field, _notified_raw AS value, date_rule(notification_date) AS rule
     FROM c WHERE date_rule(notification_date) IS NOT NULL
     UNION ALL BY NAME
-    SELECT *, 'datePublicationDonnees' AS field, _published_raw AS value, date_rule(publication_date) AS rule
+    SELECT contract_id, buyer_id, content_hash, _order, 'datePublicationDonnees' AS field, _published_raw AS value, date_rule(publication_date) AS rule
     FROM c WHERE date_rule(publication_date) IS NOT NULL
     UNION ALL BY NAME
-    SELECT *, 'datePublicationDonnees' AS field, _published_raw AS value,
+    SELECT contract_id, buyer_id, content_hash, _order, 'datePublicationDonnees' AS field, _published_raw AS value,
         'publication_before_notification' AS rule
     FROM c WHERE publication_date < notification_date
     UNION ALL BY NAME
-    SELECT *, 'dateDebutExecution' AS field, _started_raw AS value, date_rule(execution_start_date) AS rule
+    SELECT contract_id, buyer_id, content_hash, _order, 'dateDebutExecution' AS field, _started_raw AS value, date_rule(execution_start_date) AS rule
     FROM c WHERE date_rule(execution_start_date) IS NOT NULL
     UNION ALL BY NAME
-    SELECT *, 'offresRecues' AS field, '0' AS value, 'offers_received_zero' AS rule FROM c WHERE offers_received = 0
+    SELECT contract_id, buyer_id, content_hash, _order, 'offresRecues' AS field, '0' AS value, 'offers_received_zero' AS rule FROM c WHERE offers_received = 0
     UNION ALL BY NAME
-    SELECT *, 'considerationsSociales' AS field, array_to_string(social_considerations, ' | ') AS value,
+    SELECT contract_id, buyer_id, content_hash, _order, 'considerationsSociales' AS field, array_to_string(social_considerations, ' | ') AS value,
         'social_no_consideration_combined' AS rule
     FROM c WHERE list_contains(social_considerations, {_q(NO_SOCIAL)}) AND len(list_distinct(social_considerations)) > 1
     UNION ALL BY NAME
-    SELECT *, 'considerationsEnvironnementales' AS field, array_to_string(environmental_considerations, ' | ') AS value,
+    SELECT contract_id, buyer_id, content_hash, _order, 'considerationsEnvironnementales' AS field, array_to_string(environmental_considerations, ' | ') AS value,
         'environmental_no_consideration_combined' AS rule
     FROM c WHERE list_contains(environmental_considerations, {_q(NO_ENVIRONMENTAL)})
         AND len(list_distinct(environmental_considerations)) > 1
     UNION ALL BY NAME
-    SELECT *, 'considerationsSociales' AS field, array_to_string(social_considerations, ' | ') AS value,
+    SELECT contract_id, buyer_id, content_hash, _order, 'considerationsSociales' AS field, array_to_string(social_considerations, ' | ') AS value,
         'reserved_not_alone' AS rule
     FROM c WHERE reserved AND len(list_distinct(social_considerations)) > 1
     UNION ALL BY NAME
-    SELECT *, 'origineUE' AS field, num_text(origin_eu_share) AS value, 'origin_share_out_of_range' AS rule
+    SELECT contract_id, buyer_id, content_hash, _order, 'origineUE' AS field, num_text(origin_eu_share) AS value, 'origin_share_out_of_range' AS rule
     FROM c WHERE NOT origin_eu_share BETWEEN 0 AND 1
     UNION ALL BY NAME
-    SELECT *, 'origineFrance' AS field, num_text(origin_france_share) AS value, 'origin_share_out_of_range' AS rule
+    SELECT contract_id, buyer_id, content_hash, _order, 'origineFrance' AS field, num_text(origin_france_share) AS value, 'origin_share_out_of_range' AS rule
     FROM c WHERE NOT origin_france_share BETWEEN 0 AND 1
     UNION ALL BY NAME
-    SELECT *, 'origineFrance' AS field, num_text(origin_france_share) || ' > ' || num_text(origin_eu_share) AS value,
+    SELECT contract_id, buyer_id, content_hash, _order, 'origineFrance' AS field, num_text(origin_france_share) || ' > ' || num_text(origin_eu_share) AS value,
         'origin_france_above_eu' AS rule
     FROM c WHERE origin_france_share > origin_eu_share
     UNION ALL BY NAME
-    SELECT c.*, 'titulaire.id' AS field, a.supplier_id AS value, 'supplier_siret_malformed' AS rule
+    SELECT c.contract_id, c.buyer_id, c.content_hash, c._order, 'titulaire.id' AS field, a.supplier_id AS value, 'supplier_siret_malformed' AS rule
     FROM c, unnest(c._awardees) AS u(a) JOIN siret_checks k ON k.siret = a.supplier_id
     WHERE a.supplier_id_type = 'SIRET' AND k.problem IS NOT NULL
     UNION ALL BY NAME
-    SELECT c.*, 'titulaire.id' AS field, a.supplier_id AS value, 'supplier_is_buyer' AS rule
+    SELECT c.contract_id, c.buyer_id, c.content_hash, c._order, 'titulaire.id' AS field, a.supplier_id AS value, 'supplier_is_buyer' AS rule
     FROM c, unnest(c._awardees) AS u(a) WHERE a.supplier_id = c.buyer_id
 )
 """
@@ -198,13 +201,25 @@ def stage_clean_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: s
     FROM src s JOIN"""
     con.execute(BASE.replace("\nFROM src s JOIN", markers))
     con.execute(CONTRACTS.replace("$import_id", _q(import_id)))
-    # Each distinct SIRET is checked once (buyers and suppliers come back on many records).
-    con.execute(
-        """CREATE TABLE siret_checks AS SELECT siret, siret_problem(siret) AS problem FROM (
-               SELECT DISTINCT buyer_id AS siret FROM sql_contracts
-               UNION SELECT DISTINCT a.supplier_id FROM sql_contracts, unnest(_awardees) AS u(a)
-           ) WHERE siret IS NOT NULL"""
+    # Each distinct SIRET is checked once (buyers and suppliers come back on many records), by
+    # the same function as the Python path: one definition of a valid SIRET.
+    sirets = [
+        row[0]
+        for row in con.execute(
+            """SELECT DISTINCT buyer_id FROM sql_contracts
+               UNION SELECT DISTINCT a.supplier_id FROM sql_contracts, unnest(_awardees) AS u(a)"""
+        ).fetchall()
+        if row[0] is not None
+    ]
+    checks = pa.table(
+        {
+            "siret": pa.array(sirets, pa.string()),
+            "problem": pa.array([check_siret(x) for x in sirets], pa.string()),
+        }
     )
+    con.register("siret_checks_arrow", checks)
+    con.execute("CREATE TABLE siret_checks AS SELECT * FROM siret_checks_arrow")
+    con.unregister("siret_checks_arrow")
     con.execute(ISSUES)
 
     def copy(table: str, sql: str) -> None:
