@@ -14,15 +14,13 @@ at least 10× faster than pandas).
 from __future__ import annotations
 
 import argparse
-import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
+from warehouse_builder import build_warehouse
 
 PANDAS_IDS = ("social_share", "local_share", "single_bid_rate")
 SOCIAL = {"Clause sociale", "Critère social", "Marché réservé", "Concession réservée"}
@@ -32,31 +30,6 @@ NO_COMPETITION = "Marché passé sans publicité ni mise en concurrence préalab
 def peak_mb() -> float:
     """Peak resident memory of this process so far, in MB (Linux reports kB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def build_warehouse(contracts: int, workdir: Path) -> Path:
-    """generate + import + sirene import (+ inclusive) into ``workdir/data``."""
-    data = workdir / "data"
-    env = {**os.environ, "ANCRAGE_DATA_DIR": str(data)}
-    exe = [sys.executable, "-m", "ancrage.cli"]
-    decp = workdir / "decp.json"
-    steps = [
-        [*exe, "generate", "--contracts", str(contracts), "--output", str(decp)],
-        [*exe, "import", str(decp)],
-        [
-            *exe,
-            "sirene",
-            "import",
-            str(workdir / "StockEtablissement_synthetique.csv"),
-            str(workdir / "StockUniteLegale_synthetique.csv"),
-        ],
-        [*exe, "sirene", "import-inclusive", str(workdir / "siae_synthetique.csv")],
-    ]
-    for step in steps:
-        started = time.perf_counter()
-        subprocess.run(step, env=env, check=True, stdout=subprocess.DEVNULL)
-        print(f"  {' '.join(step[3:5])} : {time.perf_counter() - started:.1f} s")
-    return data
 
 
 def run_engine(data_dir: Path, territory: str) -> tuple[object, dict[str, float], object]:

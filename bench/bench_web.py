@@ -33,34 +33,10 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from warehouse_builder import build_warehouse
+
 HERE = Path(__file__).resolve().parent
 TARGETS = {"buyer_page_ms": 300, "api_ms": 100, "load_median_ms": 300, "load_p95_ms": 1000}
-
-
-def build_warehouse(contracts: int, workdir: Path) -> Path:
-    """generate + import + SIRENE + inclusive + indicators into ``workdir/data``."""
-    data = workdir / "data"
-    env = {**os.environ, "ANCRAGE_DATA_DIR": str(data)}
-    exe = [sys.executable, "-m", "ancrage.cli"]
-    decp = workdir / "decp.json"
-    steps = [
-        [*exe, "generate", "--contracts", str(contracts), "--output", str(decp)],
-        [*exe, "import", str(decp)],
-        [
-            *exe,
-            "sirene",
-            "import",
-            str(workdir / "StockEtablissement_synthetique.csv"),
-            str(workdir / "StockUniteLegale_synthetique.csv"),
-        ],
-        [*exe, "sirene", "import-inclusive", str(workdir / "siae_synthetique.csv")],
-        [*exe, "indicators", "compute", "--all"],
-    ]
-    for step in steps:
-        started = time.perf_counter()
-        subprocess.run(step, env=env, check=True, stdout=subprocess.DEVNULL)
-        print(f"  {' '.join(step[3:5])} : {time.perf_counter() - started:.1f} s")
-    return data
 
 
 def pick_subjects(data_dir: Path) -> dict:
@@ -284,7 +260,7 @@ def main(argv: list[str] | None = None) -> None:
         data_dir = args.data_dir
         if data_dir is None:
             print(f"Génération d'un entrepôt de {args.contracts} marchés…")
-            data_dir = build_warehouse(args.contracts, work)
+            data_dir = build_warehouse(args.contracts, work, indicators=True)
         subjects = pick_subjects(data_dir)
         print(
             f"Entrepôt : {subjects['contracts']} marchés ; plus gros acheteur "
