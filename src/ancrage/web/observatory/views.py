@@ -109,13 +109,7 @@ def buyer_detail(request: HttpRequest, siret: str) -> HttpResponse:
             total = queries.buyer_contracts(con, siret, filters, page_size=1).total
             _check_export_size(total)
             rows = queries.buyer_contracts(con, siret, filters, limit=total).rows
-            return exports.export_response(
-                fmt,
-                f"marches-{siret}",
-                exports.CONTRACT_COLUMNS,
-                exports.contract_rows(rows),
-                "Marchés",
-            )
+            return _contracts_export(fmt, f"marches-{siret}", rows)
         page = queries.buyer_contracts(con, siret, filters, _int(request, "page", 1), PAGE_SIZE)
     except queries.QueryError as error:
         return _bad_request(request, error)
@@ -141,6 +135,13 @@ def buyer_detail(request: HttpRequest, siret: str) -> HttpResponse:
     )
 
 
+def _contracts_export(fmt: str, filename: str, rows: list) -> HttpResponse:
+    """A list of contracts as CSV or XLSX, the same columns wherever it is exported from."""
+    return exports.export_response(
+        fmt, filename, exports.CONTRACT_COLUMNS, exports.contract_rows(rows), "Marchés"
+    )
+
+
 def supplier_detail(request: HttpRequest, supplier_id: str) -> HttpResponse:
     con = connection()
     supplier = queries.supplier_summary(con, supplier_id)
@@ -152,13 +153,7 @@ def supplier_detail(request: HttpRequest, supplier_id: str) -> HttpResponse:
             total = supplier["contract_count"]
             _check_export_size(total)
             rows = queries.supplier_contracts(con, supplier_id, limit=total).rows
-            return exports.export_response(
-                fmt,
-                "marches-fournisseur",
-                exports.CONTRACT_COLUMNS,
-                exports.contract_rows(rows),
-                "Marchés",
-            )
+            return _contracts_export(fmt, "marches-fournisseur", rows)
         page = queries.supplier_contracts(con, supplier_id, _int(request, "page", 1), PAGE_SIZE)
     except queries.QueryError as error:
         return _bad_request(request, error)
