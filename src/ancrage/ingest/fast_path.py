@@ -11,25 +11,17 @@ from array import array
 from pathlib import Path
 
 import duckdb
-import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ancrage.ingest import values
-from ancrage.ingest.json_stream import repair
+from ancrage.ingest.json_stream import parse_record
 from ancrage.ingest.routing import FILE_ORDER_SHIFT, FileCounts, Router
 from ancrage.ingest.sql_normalise import normalise_chunks
 from ancrage.warehouse.schema import RAW_RECORDS
 
 DUCKDB_MEMORY = "1GB"
 RAW_BATCH = 20_000
-
-
-def _parse(text: str):
-    try:
-        return orjson.loads(text), None
-    except orjson.JSONDecodeError:
-        return repair(text)
 
 
 def sql_path_enabled() -> bool:
@@ -135,7 +127,7 @@ class FastPath:
             found.update(rows)
         for h, (file_index, position) in sorted(where.items(), key=lambda kv: kv[1]):
             text = found[h]
-            record, error = _parse(text)
+            record, error = parse_record(text)
             router.route(
                 by_index[file_index],
                 position,
@@ -167,7 +159,7 @@ class FastPath:
                 key = (int(fields[0]), int(fields[1]))
                 if key in missing:
                     text = rest.rstrip("\n")[:-1]
-                    record, error = _parse(text)
+                    record, error = parse_record(text)
                     router.route(
                         by_index[key[0]],
                         key[1],

@@ -187,6 +187,15 @@ class _Buffer:
         return None
 
 
+def parse_record(text: str) -> tuple[Any, str | None]:
+    """One record's text: ``(value, None)``, or ``(None, French explanation)`` if invalid even
+    after :func:`repair`."""
+    try:
+        return orjson.loads(text), None
+    except orjson.JSONDecodeError:
+        return repair(text)
+
+
 def repair(raw: str) -> tuple[Any, str | None]:
     """Parse a record after the repairs other pipelines apply (bad escapes, control characters).
 

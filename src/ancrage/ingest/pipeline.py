@@ -22,7 +22,7 @@ import orjson
 from ancrage import config
 from ancrage.ingest import detect, finalise
 from ancrage.ingest.fast_path import FastPath, sql_path_enabled
-from ancrage.ingest.json_stream import JsonFormatError, read_json, repair
+from ancrage.ingest.json_stream import JsonFormatError, parse_record, read_json
 from ancrage.ingest.routing import FileCounts, Router
 from ancrage.ingest.sources import InputFile, SourceError, expand
 from ancrage.ingest.staging import StagingWriter
@@ -185,18 +185,11 @@ def _read_json(
                 continue
             raw, error = item.raw, item.error
             if record is None and error is None:
-                record, error = _parse(text)
+                record, error = parse_record(text)
                 raw = text if error else None
             router.route(counts, item.position, item.kind, record, raw, error)
     if counts.format == "inconnu":
         counts.format = JSON_FORMATS.get(info.get("envelope"), "decp-json")
-
-
-def _parse(text: str) -> tuple[Any, str | None]:
-    try:
-        return orjson.loads(text), None
-    except orjson.JSONDecodeError:
-        return repair(text)
 
 
 def _local_copy(input_file: InputFile, work: Path) -> Path:
