@@ -110,17 +110,15 @@ class FastPath:
         where = {
             h: (f, p)
             # (a line DuckDB could not read comes back as a row of nulls: handled as unreadable)
-            for f, p, h in con.execute(
-                "SELECT f, p, h FROM src WHERE NOT clean AND h IS NOT NULL"
-            ).fetchall()
+            for f, p, h in con.execute("SELECT f, p, h FROM not_clean").fetchall()
         }
         if not where:
             return
         raw_part = self.work / "raw_records" / "fast-part.parquet"
-        con.register("not_clean", pa.table({"h": pa.array(list(where), pa.string())}))
+        con.register("not_clean_hashes", pa.table({"h": pa.array(list(where), pa.string())}))
         cursor = con.execute(
             f"SELECT content_hash, raw FROM read_parquet('{raw_part}') "
-            "WHERE content_hash IN (SELECT h FROM not_clean)"
+            "WHERE content_hash IN (SELECT h FROM not_clean_hashes)"
         )
         found = {}
         while rows := cursor.fetchmany(10_000):

@@ -224,6 +224,11 @@ def _distinct_checks() -> dict[str, tuple[str, dict[str, str]]]:
 
 
 def _add_distinct_checks(con: duckdb.DuckDBPyConnection) -> None:
+    """``checked``: a view of ``src`` with the distinct checks joined and ``clean`` computed.
+
+    A view, not a table: the wide rows are only materialised once, as contract rows, by
+    :mod:`ancrage.ingest.sql_rows` (each extra copy of 1.5 M wide rows costs seconds).
+    """
     joins, columns = [], []
     for i, (field, (check, values)) in enumerate(_distinct_checks().items()):
         key = f"coalesce(CAST(\"{field}\" AS VARCHAR), '')"
@@ -236,22 +241,28 @@ def _add_distinct_checks(con: duckdb.DuckDBPyConnection) -> None:
         columns.append(f'coalesce(ok{i}.ok, false) AS "ok_{field}"')
         columns.extend(f'ok{i}.v_{name} AS "v_{field}_{name}"' for name in values)
     con.execute(
-        f"CREATE TABLE checked AS SELECT src.*, {', '.join(columns)} FROM src {' '.join(joins)}"
+        f"CREATE VIEW joined AS SELECT src.*, {', '.join(columns)} FROM src {' '.join(joins)}"
     )
-    con.execute("DROP TABLE src; ALTER TABLE checked RENAME TO src")
+    con.execute(
+        f"CREATE VIEW checked AS SELECT *, coalesce(({_clean_predicate()}), false) AS clean "
+        "FROM joined"
+    )
 
 
 def normalise_chunks(
     con: duckdb.DuckDBPyConnection, chunks: str, today: date, out_dir: Path, import_id: str
 ) -> None:
-    """Create ``src`` (all staged records, with ``clean``) and stage the rows of the clean ones;
-    the caller hands the others to the Python normaliser."""
+    """Create ``src`` (all staged records) and stage the rows of the clean ones; the caller
+    hands the others (``not_clean``) to the Python normaliser."""
     from ancrage.ingest.sql_rows import stage_clean_rows
 
     con.execute(_macros(today))
     con.execute(_read(chunks))
     _add_distinct_checks(con)
-    con.execute(
-        f"ALTER TABLE src ADD COLUMN clean BOOLEAN; UPDATE src SET clean = coalesce(({_clean_predicate()}), false)"
-    )
     stage_clean_rows(con, out_dir, import_id)
+    # Every staged content is unique (the staging skips known contents), so the records that
+    # are not clean are exactly the readable ones without a contract row.
+    con.execute(
+        """CREATE TABLE not_clean AS SELECT f, p, h FROM src
+           WHERE h IS NOT NULL AND h NOT IN (SELECT content_hash FROM sql_contracts)"""
+    )

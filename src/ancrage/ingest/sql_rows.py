@@ -25,7 +25,7 @@ def _q(text: str) -> str:
 
 
 BASE = """
-CREATE TABLE base AS
+CREATE VIEW base AS
 SELECT f, p, h AS content_hash, s.id AS id_fragment, "_type", actesSousTraitance, attributionAvance, tauxAvance,
     offresRecues, marcheInnovant, sousTraitanceDeclaree, idAccordCadre,
     fl.path AS source_file, fl.format AS source_format,
@@ -52,7 +52,7 @@ SELECT f, p, h AS content_hash, s.id AS id_fragment, "_type", actesSousTraitance
             'supplier_id': replace(txt(t.titulaire.id), ' ', ''),
             'supplier_id_type': t.titulaire.typeIdentifiant,
             'supplier_name': txt(t.titulaire.denominationSociale)}) AS awardees
-FROM src s JOIN files fl USING (f) WHERE clean
+FROM checked s JOIN files fl USING (f) WHERE clean
 """
 
 CONTRACTS = f"""
@@ -102,92 +102,90 @@ SELECT
 FROM base
 """
 
-# (field, value, rule) of every quality rule that can fire on a clean record. Each branch carries
-# only the output columns: the union stays narrow.
-ISSUES = f"""
-CREATE TABLE sql_issues AS
-WITH c AS (
-    SELECT contract_id, buyer_id, id, content_hash, _order, schema_version, amount_ht, duration_months,
-        notification_date, publication_date, execution_start_date, offers_received,
-        social_considerations, environmental_considerations, reserved, origin_eu_share,
-        origin_france_share, _type_raw, _notified_raw, _published_raw, _started_raw, _awardees
-    FROM sql_contracts)
-SELECT contract_id, buyer_id, field, value, rule, content_hash, _order FROM (
-    SELECT c.contract_id, c.buyer_id, c.content_hash, c._order, 'acheteur.id' AS field, buyer_id AS value, 'buyer_siret_' || k.problem AS rule
-    FROM c JOIN siret_checks k ON k.siret = c.buyer_id WHERE k.problem IS NOT NULL
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'id' AS field, id AS value, 'contract_id_nonstandard' AS rule
-    FROM c WHERE NOT regexp_full_match(id, '[A-Za-z0-9/\\-_ .#]{{1,16}}')
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, '_type' AS field, left(sv(_type_raw), 500) AS value, 'schema_type_field' AS rule
-    FROM c WHERE _type_raw IS NOT NULL AND schema_version <> '2019'
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'montant' AS field, num_text(amount_ht) AS value, 'amount_sentinel' AS rule FROM c
-    WHERE (amount_ht >= 1e8 AND (starts_with(printf('%.0f', amount_ht), '123456789')
+
+# (field, value, rule) of every quality rule that can fire on a clean record, computed in one scan
+# of the contracts (and one of their awardees) as a list of issues per row, then unnested: a
+# union of one scan per rule cost several times more on a national file.
+def _issue(condition: str, field: str, value: str, rule: str) -> str:
+    return (
+        f"CASE WHEN {condition} THEN {{'field': {field}, 'value': CAST({value} AS VARCHAR), "
+        f"'rule': {rule}}} END"
+    )
+
+
+CONTRACT_ISSUES = [
+    _issue("_buyer_problem IS NOT NULL", "'acheteur.id'", "buyer_id", "'buyer_siret_' || _buyer_problem"),
+    _issue("NOT regexp_full_match(id, '[A-Za-z0-9/\\-_ .#]{1,16}')", "'id'", "id", "'contract_id_nonstandard'"),
+    _issue("_type_raw IS NOT NULL AND schema_version <> '2019'", "'_type'", "left(sv(_type_raw), 500)", "'schema_type_field'"),
+    _issue(
+        """(amount_ht >= 1e8 AND (starts_with(printf('%.0f', amount_ht), '123456789')
            OR (length(printf('%.0f', amount_ht)) >= 8
                AND printf('%.0f', amount_ht) = repeat(left(printf('%.0f', amount_ht), 1), length(printf('%.0f', amount_ht))))))
-       OR printf('%.0f', amount_ht) = '12311111111'
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'montant' AS field, num_text(amount_ht) AS value,
-        CASE WHEN amount_ht < 200 THEN 'amount_implausible_low' ELSE 'amount_implausible_high' END AS rule
-    FROM c WHERE amount_ht < 200 OR amount_ht > 1e9
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'dureeMois' AS field, num_text(duration_months) AS value, 'duration_implausible' AS rule
-    FROM c WHERE duration_months <= 0 OR duration_months > 180
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'montant' AS field,
-        num_text(amount_ht) || ' € / ' || num_text(duration_months) || ' mois' AS value,
-        'amount_duration_incoherent' AS rule
-    FROM c WHERE duration_months > 0 AND (
-        amount_ht / duration_months < 100
-        OR (amount_ht / duration_months < 1000 AND amount_ht < 200000)
-        OR (duration_months IN (360, 365, 366) AND amount_ht < 10000000)
-        OR (duration_months > 120 AND amount_ht < 2000000))
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'dateNotification' AS field, _notified_raw AS value, date_rule(notification_date) AS rule
-    FROM c WHERE date_rule(notification_date) IS NOT NULL
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'datePublicationDonnees' AS field, _published_raw AS value, date_rule(publication_date) AS rule
-    FROM c WHERE date_rule(publication_date) IS NOT NULL
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'datePublicationDonnees' AS field, _published_raw AS value,
-        'publication_before_notification' AS rule
-    FROM c WHERE publication_date < notification_date
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'dateDebutExecution' AS field, _started_raw AS value, date_rule(execution_start_date) AS rule
-    FROM c WHERE date_rule(execution_start_date) IS NOT NULL
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'offresRecues' AS field, '0' AS value, 'offers_received_zero' AS rule FROM c WHERE offers_received = 0
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'considerationsSociales' AS field, array_to_string(social_considerations, ' | ') AS value,
-        'social_no_consideration_combined' AS rule
-    FROM c WHERE list_contains(social_considerations, {_q(NO_SOCIAL)}) AND len(list_distinct(social_considerations)) > 1
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'considerationsEnvironnementales' AS field, array_to_string(environmental_considerations, ' | ') AS value,
-        'environmental_no_consideration_combined' AS rule
-    FROM c WHERE list_contains(environmental_considerations, {_q(NO_ENVIRONMENTAL)})
-        AND len(list_distinct(environmental_considerations)) > 1
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'considerationsSociales' AS field, array_to_string(social_considerations, ' | ') AS value,
-        'reserved_not_alone' AS rule
-    FROM c WHERE reserved AND len(list_distinct(social_considerations)) > 1
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'origineUE' AS field, num_text(origin_eu_share) AS value, 'origin_share_out_of_range' AS rule
-    FROM c WHERE NOT origin_eu_share BETWEEN 0 AND 1
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'origineFrance' AS field, num_text(origin_france_share) AS value, 'origin_share_out_of_range' AS rule
-    FROM c WHERE NOT origin_france_share BETWEEN 0 AND 1
-    UNION ALL BY NAME
-    SELECT contract_id, buyer_id, content_hash, _order, 'origineFrance' AS field, num_text(origin_france_share) || ' > ' || num_text(origin_eu_share) AS value,
-        'origin_france_above_eu' AS rule
-    FROM c WHERE origin_france_share > origin_eu_share
-    UNION ALL BY NAME
-    SELECT c.contract_id, c.buyer_id, c.content_hash, c._order, 'titulaire.id' AS field, a.supplier_id AS value, 'supplier_siret_malformed' AS rule
-    FROM c, unnest(c._awardees) AS u(a) JOIN siret_checks k ON k.siret = a.supplier_id
-    WHERE a.supplier_id_type = 'SIRET' AND k.problem IS NOT NULL
-    UNION ALL BY NAME
-    SELECT c.contract_id, c.buyer_id, c.content_hash, c._order, 'titulaire.id' AS field, a.supplier_id AS value, 'supplier_is_buyer' AS rule
-    FROM c, unnest(c._awardees) AS u(a) WHERE a.supplier_id = c.buyer_id
+           OR printf('%.0f', amount_ht) = '12311111111'""",
+        "'montant'", "num_text(amount_ht)", "'amount_sentinel'",
+    ),
+    _issue(
+        "amount_ht < 200 OR amount_ht > 1e9", "'montant'", "num_text(amount_ht)",
+        "CASE WHEN amount_ht < 200 THEN 'amount_implausible_low' ELSE 'amount_implausible_high' END",
+    ),
+    _issue("duration_months <= 0 OR duration_months > 180", "'dureeMois'", "num_text(duration_months)", "'duration_implausible'"),
+    _issue(
+        """duration_months > 0 AND (
+           amount_ht / duration_months < 100
+           OR (amount_ht / duration_months < 1000 AND amount_ht < 200000)
+           OR (duration_months IN (360, 365, 366) AND amount_ht < 10000000)
+           OR (duration_months > 120 AND amount_ht < 2000000))""",
+        "'montant'", "num_text(amount_ht) || ' € / ' || num_text(duration_months) || ' mois'",
+        "'amount_duration_incoherent'",
+    ),
+    _issue("date_rule(notification_date) IS NOT NULL", "'dateNotification'", "_notified_raw", "date_rule(notification_date)"),
+    _issue("date_rule(publication_date) IS NOT NULL", "'datePublicationDonnees'", "_published_raw", "date_rule(publication_date)"),
+    _issue("publication_date < notification_date", "'datePublicationDonnees'", "_published_raw", "'publication_before_notification'"),
+    _issue("date_rule(execution_start_date) IS NOT NULL", "'dateDebutExecution'", "_started_raw", "date_rule(execution_start_date)"),
+    _issue("offers_received = 0", "'offresRecues'", "'0'", "'offers_received_zero'"),
+    _issue(
+        f"list_contains(social_considerations, {_q(NO_SOCIAL)}) AND len(list_distinct(social_considerations)) > 1",
+        "'considerationsSociales'", "array_to_string(social_considerations, ' | ')", "'social_no_consideration_combined'",
+    ),
+    _issue(
+        f"list_contains(environmental_considerations, {_q(NO_ENVIRONMENTAL)}) AND len(list_distinct(environmental_considerations)) > 1",
+        "'considerationsEnvironnementales'", "array_to_string(environmental_considerations, ' | ')",
+        "'environmental_no_consideration_combined'",
+    ),
+    _issue(
+        "reserved AND len(list_distinct(social_considerations)) > 1",
+        "'considerationsSociales'", "array_to_string(social_considerations, ' | ')", "'reserved_not_alone'",
+    ),
+    _issue("NOT origin_eu_share BETWEEN 0 AND 1", "'origineUE'", "num_text(origin_eu_share)", "'origin_share_out_of_range'"),
+    _issue("NOT origin_france_share BETWEEN 0 AND 1", "'origineFrance'", "num_text(origin_france_share)", "'origin_share_out_of_range'"),
+    _issue(
+        "origin_france_share > origin_eu_share", "'origineFrance'",
+        "num_text(origin_france_share) || ' > ' || num_text(origin_eu_share)", "'origin_france_above_eu'",
+    ),
+]  # fmt: skip
+AWARDEE_ISSUES = [
+    _issue(
+        "a.supplier_id_type = 'SIRET' AND k.problem IS NOT NULL", "'titulaire.id'", "a.supplier_id",
+        "'supplier_siret_malformed'",
+    ),
+    _issue("a.supplier_id = c.buyer_id", "'titulaire.id'", "a.supplier_id", "'supplier_is_buyer'"),
+]  # fmt: skip
+
+
+def _issues_sql() -> str:
+    def unnested(issues: list[str]) -> str:
+        return f"unnest(list_filter([{', '.join(issues)}], lambda x: x IS NOT NULL)) AS i"
+
+    return f"""
+CREATE TABLE sql_issues AS
+SELECT contract_id, buyer_id, i.field AS field, i.value AS value, i.rule AS rule, content_hash, _order
+FROM (
+    SELECT contract_id, buyer_id, content_hash, _order, {unnested(CONTRACT_ISSUES)}
+    FROM (SELECT c.*, k.problem AS _buyer_problem
+          FROM sql_contracts c LEFT JOIN siret_checks k ON k.siret = c.buyer_id)
+    UNION ALL
+    SELECT c.contract_id, c.buyer_id, c.content_hash, c._order, {unnested(AWARDEE_ISSUES)}
+    FROM sql_contracts c, unnest(c._awardees) AS u(a) LEFT JOIN siret_checks k ON k.siret = a.supplier_id
 )
 """
 
@@ -198,8 +196,8 @@ def stage_clean_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: s
     markers = f""", ({has_2022}) AS has_2022,
         (uid IS NOT NULL OR uuid IS NOT NULL OR v_acheteur_nom OR v_lieuExecution_nom
          OR contains(fr(titulaires), '"denominationSociale":')) AS has_2019
-    FROM src s JOIN"""
-    con.execute(BASE.replace("\nFROM src s JOIN", markers))
+    FROM checked s JOIN"""
+    con.execute(BASE.replace("\nFROM checked s JOIN", markers))
     con.execute(CONTRACTS.replace("$import_id", _q(import_id)))
     # Each distinct SIRET is checked once (buyers and suppliers come back on many records), by
     # the same function as the Python path: one definition of a valid SIRET.
@@ -220,7 +218,7 @@ def stage_clean_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: s
     con.register("siret_checks_arrow", checks)
     con.execute("CREATE TABLE siret_checks AS SELECT * FROM siret_checks_arrow")
     con.unregister("siret_checks_arrow")
-    con.execute(ISSUES)
+    con.execute(_issues_sql())
 
     def copy(table: str, sql: str) -> None:
         columns = ", ".join(
