@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -40,6 +41,9 @@ class FastPath:
         self.raw_hashes: list[str] = []
         self.raw_texts: list[str] = []
         self.raw_writer: pq.ParquetWriter | None = None
+        # Compressing the raw texts releases the GIL: a thread does it while reading goes on.
+        self.raw_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raw-records")
+        self.raw_pending: Future | None = None
         (work / "raw_records").mkdir(parents=True, exist_ok=True)
         self.work = work
         self.import_id = import_id
@@ -63,6 +67,33 @@ class FastPath:
         self.staged += 1
         self.positions.append(counts.index * FILE_ORDER_SHIFT + position)
 
+    def stage_batch(self, router: Router, counts: FileCounts, first: int, texts: list[str]) -> None:
+        """:meth:`stage` for consecutive records (positions ``first``, ``first + 1``…), with one
+        write for the batch: the loop of a national file, kept free of per-record calls."""
+        known, quarantined = router.known, router.quarantined
+        md5 = hashlib.md5
+        file_index, base = counts.index, counts.index * FILE_ORDER_SHIFT
+        lines = []
+        for position, text in enumerate(texts, first):
+            if "null" in text:  # never clean: straight to the Python normaliser
+                record, error = parse_record(text)
+                router.route(counts, position, "marche", record, text if error else None, error)
+                continue
+            digest = md5(text.encode(), usedforsecurity=False).digest()
+            if digest in known or digest in quarantined:
+                router.known_duplicate(counts, position, digest)
+                continue
+            known.add(digest)
+            hex_digest = digest.hex()
+            lines.append(f'{{"f":{file_index},"p":{position},"h":"{hex_digest}","r":{text}}}\n')
+            self.raw_hashes.append(hex_digest)
+            self.raw_texts.append(text)
+            self.positions.append(base + position)
+        self.handle.write("".join(lines))
+        self.staged += len(lines)
+        if len(self.raw_texts) >= RAW_BATCH:
+            self._flush_raw()
+
     def _flush_raw(self) -> None:
         if not self.raw_texts:
             return
@@ -70,6 +101,7 @@ class FastPath:
             [pa.array(self.raw_hashes, pa.string()), pa.array(self.raw_texts, pa.string())],
             schema=RAW_RECORDS,
         )
+        self.raw_hashes, self.raw_texts = [], []
         if self.raw_writer is None:
             self.raw_writer = pq.ParquetWriter(
                 self.work / "raw_records" / "fast-part.parquet",
@@ -77,15 +109,22 @@ class FastPath:
                 compression="zstd",
                 compression_level=1,
             )
-        self.raw_writer.write_batch(batch)
-        self.raw_hashes, self.raw_texts = [], []
+        if self.raw_pending is not None:
+            self.raw_pending.result()  # one batch in flight at most: memory stays bounded
+        self.raw_pending = self.raw_pool.submit(self.raw_writer.write_batch, batch)
+
+    def _close_raw(self) -> None:
+        self._flush_raw()
+        if self.raw_pending is not None:
+            self.raw_pending.result()
+        self.raw_pool.shutdown()
+        if self.raw_writer is not None:
+            self.raw_writer.close()
 
     def finish(self, router: Router, files: list[FileCounts]) -> None:
         """Normalise the staged records in SQL; hand the ones that are not clean to Python."""
         self.handle.close()
-        self._flush_raw()
-        if self.raw_writer is not None:
-            self.raw_writer.close()
+        self._close_raw()
         if not self.staged:
             return
         # On disk: tables of a national file do not fit in the memory budget.

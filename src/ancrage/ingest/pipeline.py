@@ -22,7 +22,7 @@ import orjson
 from ancrage import config
 from ancrage.ingest import detect, finalise
 from ancrage.ingest.fast_path import FastPath, sql_path_enabled
-from ancrage.ingest.json_stream import JsonFormatError, parse_record, read_json
+from ancrage.ingest.json_stream import JsonBatch, JsonFormatError, parse_record, read_json
 from ancrage.ingest.routing import FileCounts, Router
 from ancrage.ingest.sources import InputFile, SourceError, expand
 from ancrage.ingest.staging import StagingWriter
@@ -162,9 +162,13 @@ def _read_json(
     info: dict = {}
     with input_file.open() as stream:
         for item in read_json(_Counting(stream, progress), info, split=fast is not None):
-            counts.records_read += 1
             if counts.format == "inconnu" and "envelope" in info:
                 counts.format = JSON_FORMATS.get(info["envelope"], "decp-json")
+            if isinstance(item, JsonBatch):
+                counts.records_read += len(item.texts)
+                _route_batch(router, counts, fast, item, info)
+                continue
+            counts.records_read += 1
             text, record = item.text, item.record
             if (
                 fast is not None
@@ -177,8 +181,7 @@ def _read_json(
                 fast is not None
                 and item.error is None
                 and (item.text is not None or isinstance(record, dict))
-                and item.kind == "marche"
-                and info.get("envelope") == "2022"
+                and _fast_candidate(item.kind, info)
                 and "null" not in text
             ):
                 fast.stage(router, counts, item.position, text)
@@ -190,6 +193,22 @@ def _read_json(
             router.route(counts, item.position, item.kind, record, raw, error)
     if counts.format == "inconnu":
         counts.format = JSON_FORMATS.get(info.get("envelope"), "decp-json")
+
+
+def _fast_candidate(kind: str | None, info: dict) -> bool:
+    """Marchés of the 2022 format: the only records the SQL path may normalise."""
+    return kind == "marche" and info.get("envelope") == "2022"
+
+
+def _route_batch(
+    router: Router, counts: FileCounts, fast: FastPath, batch: JsonBatch, info: dict
+) -> None:
+    if _fast_candidate(batch.kind, info):
+        fast.stage_batch(router, counts, batch.first, batch.texts)
+        return
+    for position, text in enumerate(batch.texts, batch.first):
+        record, error = parse_record(text)
+        router.route(counts, position, batch.kind, record, text if error else None, error)
 
 
 def _local_copy(input_file: InputFile, work: Path) -> Path:
