@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
+from bisect import bisect_left, bisect_right
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from ancrage.warehouse.schema import RAW_RECORDS
 
 DUCKDB_MEMORY = "1GB"
 RAW_BATCH = 20_000
+# Staged lines per SQL chunk: a chunk's tables fit in DUCKDB_MEMORY, so nothing spills to disk
+# (one pass over a national file spilled, and took twice as long per record).
+CHUNK_LINES = 250_000
 
 
 def sql_path_enabled() -> bool:
@@ -34,10 +38,13 @@ class FastPath:
     def __init__(self, work: Path, import_id: str) -> None:
         self.directory = work / "fast"
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.path = self.directory / "records.ndjson"
-        self.handle = open(self.path, "w", encoding="utf-8")
+        self.chunks: list[Path] = []  # staging files, CHUNK_LINES lines each
+        self.chunk_starts: list[int] = []  # index of the first staged line of each chunk
         self.staged = 0
+        self._new_chunk()
         self.positions = array("q")  # file * FILE_ORDER_SHIFT + position of each staged line
+        self.offsets = array("q")  # where each staged line starts in the staging file
+        self.written = 0
         self.raw_hashes: list[str] = []
         self.raw_texts: list[str] = []
         self.raw_writer: pq.ParquetWriter | None = None
@@ -48,24 +55,21 @@ class FastPath:
         self.work = work
         self.import_id = import_id
 
+    def _new_chunk(self) -> None:
+        if self.chunks:
+            self.handle.close()
+        self.chunks.append(self.directory / f"records-{len(self.chunks)}.ndjson")
+        self.chunk_starts.append(self.staged)
+        self.handle = open(self.chunks[-1], "wb")
+        self.written = 0
+
     def stage(self, router: Router, counts: FileCounts, position: int, text: str) -> None:
         """Stage one line for SQL, or count it as a duplicate if its content is already known.
 
         The identity of a fast-path record is the MD5 of its line; its text is stored in
         ``raw_records`` here, once, so that SQL never has to carry it.
         """
-        digest = hashlib.md5(text.encode(), usedforsecurity=False).digest()
-        if router.known_duplicate(counts, position, digest):
-            return
-        router.known.add(digest)
-        hex_digest = digest.hex()
-        self.handle.write(f'{{"f":{counts.index},"p":{position},"h":"{hex_digest}","r":{text}}}\n')
-        self.raw_hashes.append(hex_digest)
-        self.raw_texts.append(text)
-        if len(self.raw_texts) >= RAW_BATCH:
-            self._flush_raw()
-        self.staged += 1
-        self.positions.append(counts.index * FILE_ORDER_SHIFT + position)
+        self.stage_batch(router, counts, position, [text])
 
     def stage_batch(self, router: Router, counts: FileCounts, first: int, texts: list[str]) -> None:
         """:meth:`stage` for consecutive records (positions ``first``, ``first + 1``…), with one
@@ -73,26 +77,47 @@ class FastPath:
         known, quarantined = router.known, router.quarantined
         md5 = hashlib.md5
         file_index, base = counts.index, counts.index * FILE_ORDER_SHIFT
-        lines = []
+        offset, lines = self.written, []
         for position, text in enumerate(texts, first):
             if "null" in text:  # never clean: straight to the Python normaliser
                 record, error = parse_record(text)
                 router.route(counts, position, "marche", record, text if error else None, error)
                 continue
-            digest = md5(text.encode(), usedforsecurity=False).digest()
+            encoded = text.encode()
+            digest = md5(encoded, usedforsecurity=False).digest()
             if digest in known or digest in quarantined:
                 router.known_duplicate(counts, position, digest)
                 continue
             known.add(digest)
             hex_digest = digest.hex()
-            lines.append(f'{{"f":{file_index},"p":{position},"h":"{hex_digest}","r":{text}}}\n')
+            line = f'{{"f":{file_index},"p":{position},"h":"{hex_digest}","r":'.encode()
+            line += encoded + b"}\n"
+            lines.append(line)
+            self.offsets.append(offset)
+            offset += len(line)
             self.raw_hashes.append(hex_digest)
             self.raw_texts.append(text)
             self.positions.append(base + position)
-        self.handle.write("".join(lines))
+        self.handle.write(b"".join(lines))
+        self.written = offset
         self.staged += len(lines)
         if len(self.raw_texts) >= RAW_BATCH:
             self._flush_raw()
+        if self.staged - self.chunk_starts[-1] >= CHUNK_LINES:
+            self._new_chunk()
+
+    def _staged_text(self, handles: dict, file_index: int, position: int) -> tuple[str, str]:
+        """(text, hex digest) of a staged line, found by its position (binary search: positions
+        grow in reading order) and read at its offset in its chunk."""
+        index = bisect_left(self.positions, file_index * FILE_ORDER_SHIFT + position)
+        chunk = bisect_right(self.chunk_starts, index) - 1
+        if chunk not in handles:
+            handles[chunk] = open(self.chunks[chunk], "rb")
+        handle = handles[chunk]
+        handle.seek(self.offsets[index])
+        line = handle.readline()
+        head, _, rest = line.partition(b',"r":')
+        return rest[:-2].decode(), head[-33:-1].decode()
 
     def _flush_raw(self) -> None:
         if not self.raw_texts:
@@ -122,13 +147,20 @@ class FastPath:
             self.raw_writer.close()
 
     def finish(self, router: Router, files: list[FileCounts]) -> None:
-        """Normalise the staged records in SQL; hand the ones that are not clean to Python."""
+        """Normalise the staged records in SQL, chunk by chunk; hand the ones that are not
+        clean to Python."""
         self.handle.close()
         self._close_raw()
-        if not self.staged:
-            return
-        # On disk: tables of a national file do not fit in the memory budget.
-        con = duckdb.connect(str(self.directory / "fast.duckdb"))
+        by_index = {c.index: c for c in files}
+        for number, path in enumerate(self.chunks):
+            first = self.chunk_starts[number]
+            last = self.chunk_starts[number + 1] if number + 1 < len(self.chunks) else self.staged
+            if last > first:
+                self._finish_chunk(router, files, by_index, number, path, first, last)
+            path.unlink(missing_ok=True)
+
+    def _finish_chunk(self, router, files, by_index, number, path, first, last) -> None:
+        con = duckdb.connect()
         con.execute(
             f"SET temp_directory='{self.directory / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}';"
             "SET preserve_insertion_order=false"  # order is explicit (f, p): less memory
@@ -137,33 +169,37 @@ class FastPath:
         con.executemany(
             "INSERT INTO files VALUES (?, ?, ?)", [(c.index, c.path, c.format) for c in files]
         )
-        normalise_chunks(con, str(self.path), values.today(), self.work, self.import_id)
-        by_index = {c.index: c for c in files}
-        self._route_unreadable(con, router, by_index)
-        self._route_not_clean(con, router, by_index)
+        normalise_chunks(con, str(path), values.today(), self.work, self.import_id, number)
+        handles: dict = {}
+        try:
+            self._route_unreadable(con, router, by_index, handles, first, last)
+            self._route_not_clean(con, router, by_index, handles)
+        finally:
+            for handle in handles.values():
+                handle.close()
         con.close()
-        self.path.unlink(missing_ok=True)
 
-    def _route_not_clean(self, con, router: Router, by_index: dict[int, FileCounts]) -> None:
-        """Records that are not clean go to the Python normaliser, with their stored text."""
-        where = {
-            h: (f, p)
-            # (a line DuckDB could not read comes back as a row of nulls: handled as unreadable)
-            for f, p, h in con.execute("SELECT f, p, h FROM not_clean").fetchall()
-        }
-        if not where:
-            return
-        raw_part = self.work / "raw_records" / "fast-part.parquet"
-        con.register("not_clean_hashes", pa.table({"h": pa.array(list(where), pa.string())}))
-        cursor = con.execute(
-            f"SELECT content_hash, raw FROM read_parquet('{raw_part}') "
-            "WHERE content_hash IN (SELECT h FROM not_clean_hashes)"
-        )
-        found = {}
-        while rows := cursor.fetchmany(10_000):
-            found.update(rows)
-        for h, (file_index, position) in sorted(where.items(), key=lambda kv: kv[1]):
-            text = found[h]
+    def _route_not_clean(self, con, router, by_index, handles) -> None:
+        """Records that are not clean go to the Python normaliser, with their staged text."""
+        # (a line DuckDB could not read comes back as a row of nulls: handled as unreadable)
+        rows = con.execute("SELECT f, p FROM not_clean ORDER BY f, p").fetchall()
+        self._route_staged(router, by_index, handles, rows)
+
+    def _route_unreadable(self, con, router, by_index, handles, first: int, last: int) -> None:
+        """Lines DuckDB could not read (invalid JSON): found by position, then quarantined (or
+        repaired) by the Python path, from their text in the staging file."""
+        staged = pa.table({"o": pa.array(self.positions[first:last], type=pa.int64())})
+        con.register("staged_positions", staged)
+        missing = con.execute(
+            f"""SELECT o // {FILE_ORDER_SHIFT}, o % {FILE_ORDER_SHIFT}
+                FROM staged_positions ANTI JOIN src ON o = f * {FILE_ORDER_SHIFT} + p ORDER BY o"""
+        ).fetchall()
+        con.unregister("staged_positions")
+        self._route_staged(router, by_index, handles, missing)
+
+    def _route_staged(self, router, by_index, handles, rows) -> None:
+        for file_index, position in rows:
+            text, hex_digest = self._staged_text(handles, file_index, position)
             record, error = parse_record(text)
             router.route(
                 by_index[file_index],
@@ -172,37 +208,5 @@ class FastPath:
                 record,
                 text if error else None,
                 error,
-                digest=bytes.fromhex(h),
+                digest=bytes.fromhex(hex_digest),
             )
-
-    def _route_unreadable(self, con, router: Router, by_index: dict[int, FileCounts]) -> None:
-        """Lines DuckDB could not read (invalid JSON): found by position, then quarantined (or
-        repaired) by the Python path, from their text in the staging file."""
-        staged = pa.table({"o": pa.array(self.positions, type=pa.int64())})
-        con.register("staged_positions", staged)
-        missing = {
-            (o // FILE_ORDER_SHIFT, o % FILE_ORDER_SHIFT)
-            for (o,) in con.execute(
-                f"SELECT o FROM staged_positions ANTI JOIN src ON o = f * {FILE_ORDER_SHIFT} + p"
-            ).fetchall()
-        }
-        con.unregister("staged_positions")
-        if not missing:
-            return
-        with open(self.path, encoding="utf-8") as handle:
-            for line in handle:
-                head, _, rest = line.partition(',"r":')
-                fields = [x.split(":")[1] for x in head.lstrip("{").split(",")]
-                key = (int(fields[0]), int(fields[1]))
-                if key in missing:
-                    text = rest.rstrip("\n")[:-1]
-                    record, error = parse_record(text)
-                    router.route(
-                        by_index[key[0]],
-                        key[1],
-                        "marche",
-                        record,
-                        text if error else None,
-                        error,
-                        digest=bytes.fromhex(fields[2].strip('"')),
-                    )

@@ -250,7 +250,12 @@ def _add_distinct_checks(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def normalise_chunks(
-    con: duckdb.DuckDBPyConnection, chunks: str, today: date, out_dir: Path, import_id: str
+    con: duckdb.DuckDBPyConnection,
+    chunks: str,
+    today: date,
+    out_dir: Path,
+    import_id: str,
+    part: int = 0,
 ) -> None:
     """Create ``src`` (all staged records) and stage the rows of the clean ones; the caller
     hands the others (``not_clean``) to the Python normaliser."""
@@ -259,7 +264,7 @@ def normalise_chunks(
     con.execute(_macros(today))
     con.execute(_read(chunks))
     _add_distinct_checks(con)
-    stage_clean_rows(con, out_dir, import_id)
+    stage_clean_rows(con, out_dir, import_id, part)
     # Every staged content is unique (the staging skips known contents), so the records that
     # are not clean are exactly the readable ones without a contract row.
     con.execute(

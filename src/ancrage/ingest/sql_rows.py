@@ -190,7 +190,9 @@ FROM (
 """
 
 
-def stage_clean_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: str) -> None:
+def stage_clean_rows(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: str, part: int = 0
+) -> None:
     has_2022 = " OR ".join(f'"{name}" IS NOT NULL' for name in sorted(FIELDS_2022))
     # Same markers as normalise.schema_version: 2022-only fields, and 2019-only fields or names.
     markers = f""", ({has_2022}) AS has_2022,
@@ -225,7 +227,7 @@ def stage_clean_rows(con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: s
             f'CAST("{field.name}" AS {_duck_type(field.type)}) AS "{field.name}"'
             for field in STAGING[table]
         )
-        target = out_dir / table / "sql-part.parquet"
+        target = out_dir / table / f"sql-part-{part}.parquet"
         con.execute(
             f"COPY (SELECT {columns} FROM ({sql})) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
         )
