@@ -35,16 +35,21 @@ def sql_path_enabled() -> bool:
 
 
 class FastPath:
-    def __init__(self, work: Path, import_id: str) -> None:
+    def __init__(self, work: Path, import_id: str, files: list[FileCounts]) -> None:
         self.directory = work / "fast"
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.files = files  # the import's files, as they are read
+        self.positions = array("q")  # file * FILE_ORDER_SHIFT + position of each staged line
+        self.offsets = array("q")  # where each staged line starts in its chunk file
         self.chunks: list[Path] = []  # staging files, CHUNK_LINES lines each
         self.chunk_starts: list[int] = []  # index of the first staged line of each chunk
         self.staged = 0
+        # A full chunk is normalised by DuckDB (which releases the GIL) in this thread while
+        # the main thread reads on: the two cores work at once. Its results (the records to
+        # hand to Python) are routed by the main thread at the end, in order.
+        self.sql_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-chunks")
+        self.sql_pending: list[Future] = []
         self._new_chunk()
-        self.positions = array("q")  # file * FILE_ORDER_SHIFT + position of each staged line
-        self.offsets = array("q")  # where each staged line starts in the staging file
-        self.written = 0
         self.raw_hashes: list[str] = []
         self.raw_texts: list[str] = []
         self.raw_writer: pq.ParquetWriter | None = None
@@ -58,6 +63,7 @@ class FastPath:
     def _new_chunk(self) -> None:
         if self.chunks:
             self.handle.close()
+            self._submit_chunk(len(self.chunks) - 1)
         self.chunks.append(self.directory / f"records-{len(self.chunks)}.ndjson")
         self.chunk_starts.append(self.staged)
         self.handle = open(self.chunks[-1], "wb")
@@ -146,56 +152,66 @@ class FastPath:
         if self.raw_writer is not None:
             self.raw_writer.close()
 
-    def finish(self, router: Router, files: list[FileCounts]) -> None:
-        """Normalise the staged records in SQL, chunk by chunk; hand the ones that are not
-        clean to Python."""
-        self.handle.close()
-        self._close_raw()
-        by_index = {c.index: c for c in files}
-        for number, path in enumerate(self.chunks):
-            first = self.chunk_starts[number]
-            last = self.chunk_starts[number + 1] if number + 1 < len(self.chunks) else self.staged
-            if last > first:
-                self._finish_chunk(router, files, by_index, number, path, first, last)
-            path.unlink(missing_ok=True)
+    def _submit_chunk(self, number: int) -> None:
+        first = self.chunk_starts[number]
+        last = self.staged
+        if last == first:
+            return
+        # At most one chunk waits behind the one being normalised: memory stays bounded.
+        if len(self.sql_pending) >= 2:
+            self.sql_pending[-2].result()
+        files = [(c.index, c.path, c.format) for c in self.files]
+        positions = self.positions[first:last]
+        self.sql_pending.append(
+            self.sql_pool.submit(self._normalise_chunk, number, files, positions)
+        )
 
-    def _finish_chunk(self, router, files, by_index, number, path, first, last) -> None:
-        con = duckdb.connect()
-        con.execute(
-            f"SET temp_directory='{self.directory / 'tmp'}'; SET memory_limit='{DUCKDB_MEMORY}';"
-            "SET preserve_insertion_order=false"  # order is explicit (f, p): less memory
-        )
-        con.execute("CREATE TABLE files (f BIGINT, path VARCHAR, format VARCHAR)")
-        con.executemany(
-            "INSERT INTO files VALUES (?, ?, ?)", [(c.index, c.path, c.format) for c in files]
-        )
-        normalise_chunks(con, str(path), values.today(), self.work, self.import_id, number)
+    def finish(self, router: Router, files: list[FileCounts]) -> None:
+        """Normalise the last chunk, wait for all; hand the records that are not clean (or that
+        DuckDB could not read) to the Python normaliser, in reading order."""
+        self.handle.close()
+        self._submit_chunk(len(self.chunks) - 1)
+        self._close_raw()
+        try:
+            results = [future.result() for future in self.sql_pending]
+        finally:
+            self.sql_pool.shutdown(cancel_futures=True)
+        by_index = {c.index: c for c in files}
         handles: dict = {}
         try:
-            self._route_unreadable(con, router, by_index, handles, first, last)
-            self._route_not_clean(con, router, by_index, handles)
+            for missing, not_clean in results:
+                self._route_staged(router, by_index, handles, missing)
+                self._route_staged(router, by_index, handles, not_clean)
         finally:
             for handle in handles.values():
                 handle.close()
-        con.close()
+        for path in self.chunks:
+            path.unlink(missing_ok=True)
 
-    def _route_not_clean(self, con, router, by_index, handles) -> None:
-        """Records that are not clean go to the Python normaliser, with their staged text."""
-        # (a line DuckDB could not read comes back as a row of nulls: handled as unreadable)
-        rows = con.execute("SELECT f, p FROM not_clean ORDER BY f, p").fetchall()
-        self._route_staged(router, by_index, handles, rows)
-
-    def _route_unreadable(self, con, router, by_index, handles, first: int, last: int) -> None:
-        """Lines DuckDB could not read (invalid JSON): found by position, then quarantined (or
-        repaired) by the Python path, from their text in the staging file."""
-        staged = pa.table({"o": pa.array(self.positions[first:last], type=pa.int64())})
-        con.register("staged_positions", staged)
-        missing = con.execute(
-            f"""SELECT o // {FILE_ORDER_SHIFT}, o % {FILE_ORDER_SHIFT}
-                FROM staged_positions ANTI JOIN src ON o = f * {FILE_ORDER_SHIFT} + p ORDER BY o"""
-        ).fetchall()
-        con.unregister("staged_positions")
-        self._route_staged(router, by_index, handles, missing)
+    def _normalise_chunk(self, number: int, files: list[tuple], positions: array) -> tuple:
+        """(unreadable lines, records not clean) of one chunk, as (file index, position), after
+        its clean records' rows are written to the staging Parquet parts."""
+        con = duckdb.connect()
+        try:
+            con.execute(
+                f"SET temp_directory='{self.directory / 'tmp'}';"
+                f"SET memory_limit='{DUCKDB_MEMORY}';"
+                "SET preserve_insertion_order=false"  # order is explicit (f, p): less memory
+            )
+            con.execute("CREATE TABLE files (f BIGINT, path VARCHAR, format VARCHAR)")
+            con.executemany("INSERT INTO files VALUES (?, ?, ?)", files)
+            path = str(self.chunks[number])
+            normalise_chunks(con, path, values.today(), self.work, self.import_id, number)
+            # A line DuckDB could not read (invalid JSON) is missing from src.
+            con.register("staged_positions", pa.table({"o": pa.array(positions, pa.int64())}))
+            missing = con.execute(
+                f"""SELECT o // {FILE_ORDER_SHIFT}, o % {FILE_ORDER_SHIFT} FROM staged_positions
+                    ANTI JOIN src ON o = f * {FILE_ORDER_SHIFT} + p ORDER BY o"""
+            ).fetchall()
+            not_clean = con.execute("SELECT f, p FROM not_clean ORDER BY f, p").fetchall()
+            return missing, not_clean
+        finally:
+            con.close()
 
     def _route_staged(self, router, by_index, handles, rows) -> None:
         for file_index, position in rows:

@@ -59,8 +59,8 @@ def run_import(
     try:
         writer = StagingWriter(work)
         router = Router(target.name, writer, *_known_hashes(previous))
-        fast = FastPath(work, target.name) if sql_path_enabled() else None
         files: list[FileCounts] = []
+        fast = FastPath(work, target.name, files) if sql_path_enabled() else None
         for source in sources:
             for input_file in expand(source):
                 counts = FileCounts(input_file.display, index=len(files))
