@@ -10,7 +10,7 @@ others are counted as duplicates (rule ``older_revision``) and kept with their r
 
 from __future__ import annotations
 
-import itertools
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -216,48 +216,64 @@ def _rank_revisions(con: duckdb.DuckDBPyConnection, prev, stage) -> None:
     )
 
 
-SORT_RANGES = 8
+SORT_RANGES = 64
 CONTRACT_ORDER = "buyer_id, notification_date, contract_id"
+ROW_GROUP = 122_880  # DuckDB's own row-group size: the same pruning as its COPY
 
 
 def _write_sorted(con: duckdb.DuckDBPyConnection, target: Path, relation: str, ranges: int) -> None:
-    """Write the contracts sorted by buyer (readers prune row groups by buyer), one range of
-    buyers at a time: each range sorts in memory, where one sort of a national file spilled
-    to disk and took half as long again. The ranges are consecutive, so the file is sorted."""
+    """Write the contracts sorted by buyer (readers prune row groups by buyer).
+
+    One sort of a national file does not fit in the memory budget and spilled to disk. Instead,
+    one pass splits the rows into ``ranges`` consecutive ranges of buyers (Parquet partitions),
+    then each range, small, is sorted in memory and appended: the file is sorted all the same.
+    """
     cuts = ", ".join(str(i / ranges) for i in range(1, ranges))
-    bounds = con.execute(
-        f"SELECT list_distinct(quantile_disc(buyer_id, [{cuts}])) FROM {relation}"
-    ).fetchone()[0]
-    edges = [None, *sorted(b for b in bounds or [] if b is not None), None]
-    writer = None
+    bounds = (
+        con.execute(
+            f"SELECT list_sort(list_distinct(quantile_disc(buyer_id, [{cuts}]))) FROM {relation}"
+        ).fetchone()[0]
+        or []
+    )
+    parts = target.parent / "_ranges"
+    con.execute(
+        f"""COPY (SELECT *, len(list_filter($bounds, lambda b: b <= buyer_id)) AS _range
+                  FROM {relation})
+            TO '{parts}' (FORMAT parquet, PARTITION_BY (_range), COMPRESSION lz4)""",
+        {"bounds": bounds},
+    )
+    # (a contract without a buyer would fall in range 0: its list_filter is empty)
+    writer, pending = None, []
     try:
-        for low, high in itertools.pairwise(edges):
-            conditions, params = [], {}
-            if low is not None:
-                conditions.append("buyer_id >= $low")
-                params["low"] = low
-            if high is not None:
-                conditions.append("buyer_id < $high")
-                params["high"] = high
-            where = " AND ".join(conditions) or "true"
-            if high is None:  # the last range also holds any contract without a buyer
-                where = f"({where}) OR buyer_id IS NULL"
-            reader = con.cursor().sql(
-                f"SELECT * FROM {relation} WHERE {where} ORDER BY {CONTRACT_ORDER}",
-                params=params,
-            ).to_arrow_reader(ROW_GROUP)
-            for batch in reader:
-                if writer is None:
-                    writer = pq.ParquetWriter(target, batch.schema, compression="zstd")
-                writer.write_batch(batch, row_group_size=ROW_GROUP)
+        for number in range(len(bounds) + 1):
+            files = sorted((parts / f"_range={number}").glob("*.parquet"))
+            if not files:
+                continue
+            table = (
+                con.cursor()
+                .sql(
+                    f"SELECT * FROM read_parquet({[str(f) for f in files]}, hive_partitioning=false) "
+                    f"ORDER BY {CONTRACT_ORDER}"
+                )
+                .to_arrow_table()
+            )
+            if writer is None:
+                writer = pq.ParquetWriter(target, table.schema, compression="zstd")
+            pending.append(table)
+            writer_rows = sum(len(t) for t in pending)
+            if writer_rows >= ROW_GROUP:
+                whole = pa.concat_tables(pending)
+                cut = writer_rows - writer_rows % ROW_GROUP
+                writer.write_table(whole.slice(0, cut), row_group_size=ROW_GROUP)
+                pending = [whole.slice(cut)]
         if writer is None:  # no contract at all: an empty file with the right columns
             con.execute(f"COPY (SELECT * FROM {relation}) TO '{target}' (FORMAT parquet)")
+        elif pending:
+            writer.write_table(pa.concat_tables(pending), row_group_size=ROW_GROUP)
     finally:
         if writer is not None:
             writer.close()
-
-
-ROW_GROUP = 122_880  # DuckDB's own row-group size: the same pruning as its COPY
+        shutil.rmtree(parts, ignore_errors=True)
 
 
 def _carry_raw_records(previous: Snapshot | None, target: Path, work: Path, import_id: str) -> None:
