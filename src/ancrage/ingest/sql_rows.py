@@ -168,7 +168,7 @@ AWARDEE_ISSUES = [
         "a.supplier_id_type = 'SIRET' AND k.problem IS NOT NULL", "'titulaire.id'", "a.supplier_id",
         "'supplier_siret_malformed'",
     ),
-    _issue("a.supplier_id = c.buyer_id", "'titulaire.id'", "a.supplier_id", "'supplier_is_buyer'"),
+    _issue("a.supplier_id = buyer_id", "'titulaire.id'", "a.supplier_id", "'supplier_is_buyer'"),
 ]  # fmt: skip
 
 
@@ -184,8 +184,11 @@ FROM (
     FROM (SELECT c.*, k.problem AS _buyer_problem
           FROM sql_contracts c LEFT JOIN siret_checks k ON k.siret = c.buyer_id)
     UNION ALL
-    SELECT c.contract_id, c.buyer_id, c.content_hash, c._order, {unnested(AWARDEE_ISSUES)}
-    FROM sql_contracts c, unnest(c._awardees) AS u(a) LEFT JOIN siret_checks k ON k.siret = a.supplier_id
+    SELECT contract_id, buyer_id, content_hash, _order, {unnested(AWARDEE_ISSUES)}
+    -- unnested first, then joined: a join on the lateral unnest ran once per contract
+    FROM (SELECT contract_id, buyer_id, content_hash, _order, unnest(_awardees) AS a
+          FROM sql_contracts)
+    LEFT JOIN siret_checks k ON k.siret = a.supplier_id
 )
 """
 
@@ -235,11 +238,14 @@ def stage_clean_rows(
     copy("contracts", "SELECT * FROM sql_contracts")
     copy(
         "awardees",
-        """SELECT contract_id, i::BIGINT AS position, _awardees[i + 1].supplier_id AS supplier_id,
-                  _awardees[i + 1].supplier_id_type AS supplier_id_type,
-                  _awardees[i + 1].supplier_name AS supplier_name,
+        # (unnest in the select list, beside its subscripts: a lateral unnest ran per contract)
+        """SELECT contract_id, position, a.supplier_id AS supplier_id,
+                  a.supplier_id_type AS supplier_id_type, a.supplier_name AS supplier_name,
                   'initial' AS origin, true AS is_current, content_hash, _order
-           FROM sql_contracts, unnest(range(len(_awardees))) AS u(i)""",
+           FROM (SELECT contract_id, content_hash, _order,
+                        generate_subscripts(_awardees, 1) - 1 AS position,
+                        unnest(_awardees) AS a
+                 FROM sql_contracts)""",
     )
     copy("quality_issues", "SELECT * FROM sql_issues")
 
