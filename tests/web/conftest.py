@@ -18,6 +18,8 @@ from .warehouse_data import B1, B3, write_warehouse
 
 # Playwright's sync API runs an event loop in the test thread; Django would refuse ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# A new snapshot is served as soon as its web cache is built, by the request that needs it.
+os.environ.setdefault("ANCRAGE_WEB_CACHE_BUILD", "wait")
 
 PASSWORD = "correct-horse-battery-42"
 

@@ -18,7 +18,7 @@ from ancrage.web.api.schemas import Error
 from ancrage.web.observatory import indicator_data, queries
 from ancrage.web.observatory.indicator_views import labelled
 from ancrage.web.observatory.territories import KINDS, identity, territory_rows
-from ancrage.web.observatory.warehouse import connection
+from ancrage.web.observatory.warehouse import connection, memo
 
 router = Router(tags=["Indicateurs"])
 ERRORS = {400: Error, 404: Error, 422: Error}
@@ -106,7 +106,7 @@ def _buyer_name(con, siret: str) -> str | None:
     ``queries.buyer_summary`` would also sum the buyer's contracts: not needed here, and about
     80 ms for the largest buyer of a national warehouse.
     """
-    if queries.DIRECTORY in queries.views(con):
+    if queries.exists(con, queries.DIRECTORY):
         row = con.execute(
             f"SELECT name FROM {queries.DIRECTORY} WHERE buyer_id = ?", [siret]
         ).fetchone()
@@ -135,7 +135,13 @@ def buyer_indicators(
     queries.check_page(page, page_size)
     parsed = _territory(territory)
     name = _buyer_name(con, siret)
-    rows = indicator_data.buyer_rows(con, siret, parsed)
+    rows = memo(
+        con,
+        "buyer_rows",
+        (siret, str(parsed)),
+        lambda: indicator_data.buyer_rows(con, siret, parsed),
+        1024,
+    )
     _, stored = indicator_data.values_source(con, parsed)
     subject = {"siret": siret, "name": name}
     source = "indicator_values" if stored else "calcul"

@@ -15,13 +15,11 @@ buyers of the territory, so that medians and concentrations are computed, never 
 
 from __future__ import annotations
 
-import logging
-import os
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Hashable
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -33,8 +31,10 @@ from ancrage.enrichment import Territory, TerritoryError
 from ancrage.indicators import CATALOGUE, engine, from_warehouse, get, select
 from ancrage.indicators.inputs import IndicatorInputs
 from ancrage.indicators.store import INDICATOR_VALUES
+from ancrage.web.observatory.indicator_context import BREAKDOWN_IDS
+from ancrage.web.observatory.queries import AWARDEES_BY_BUYER, CONTRACTS_BY_BUYER, exists
+from ancrage.web.observatory.snapshot_cache import MARKER
 
-log = logging.getLogger(__name__)
 PUBLIC_KINDS = ("commune", "epci", "departement", "region", "radius")
 DEFAULT = Territory("departement")
 # Indicators whose numerator and denominator add up across buyers (shares, means): the only
@@ -104,96 +104,99 @@ def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+# The tables below are built once and shared by the threads of a process (main schema of the
+# web connection, which each thread reads through its own cursor): one lock serialises their
+# construction. Reading them needs no lock.
+BUILD_LOCK = threading.RLock()
+# Per connection: a function opening a private connection to the same snapshot. The engine
+# replaces views of the connection it runs on, which other threads may be reading, so the web
+# connection (``warehouse.py``) registers one here; without it the engine runs on ``con``.
+PRIVATE_CONNECTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_STORED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+SORTED = "web_indicator_values"  # sorted by buyer, in the snapshot cache
+
+
 def _stored(con: duckdb.DuckDBPyConnection, territory: Territory) -> bool:
-    if "indicator_values" not in _tables(con):
+    memo = _STORED.get(con)
+    if memo is not None and str(territory) in memo:
+        return memo[str(territory)]
+    table = SORTED if exists(con, SORTED) else "indicator_values"
+    if not exists(con, table):
         return False
     row = con.execute(
-        "SELECT 1 FROM indicator_values WHERE territory = ? LIMIT 1", [str(territory)]
+        f"SELECT 1 FROM {table} WHERE territory = ? LIMIT 1", [str(territory)]
     ).fetchone()
+    _STORED.setdefault(con, {})[str(territory)] = row is not None
     return row is not None
 
 
-SORTED = "web_indicator_values"
-
-
-def _sorted_copy(con: duckdb.DuckDBPyConnection) -> str:
-    """``indicator_values`` sorted by buyer, as a view: a buyer's rows are then read from one
-    Parquet row group (about 30 ms on 6 M rows) instead of a full scan (about 100 ms).
-
-    The sorted copy is written once per snapshot under ``<data dir>/web-cache/<snapshot>/`` by
-    the first process that needs it (written aside, then renamed: concurrent workers are safe).
-    If it cannot be written (read-only data directory), the snapshot's table is used as is.
-    """
-    if SORTED in _tables(con):
-        return SORTED
-    row = con.execute(
-        "SELECT sql FROM duckdb_views() WHERE view_name = 'indicator_values'"
-    ).fetchone()
-    match = re.search(r"read_parquet\('([^']+)'\)", row[0] if row else "")
-    if not match:
-        return "indicator_values"
-    source = Path(match.group(1))
-    target = source.parents[2] / "web-cache" / source.parent.name / source.name
-    try:
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(f".{os.getpid()}.partial")
-            con.execute(
-                f"COPY (SELECT * FROM indicator_values ORDER BY buyer_id, territory, year) "
-                f"TO '{partial}' (FORMAT parquet, ROW_GROUP_SIZE 20000)"
-            )
-            os.replace(partial, target)
-    except (OSError, duckdb.Error):
-        log.warning("Copie triée de indicator_values impossible : lecture directe", exc_info=True)
-        return "indicator_values"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {SORTED} AS SELECT * FROM read_parquet('{target}')")
-    return SORTED
-
-
 def values_source(con: duckdb.DuckDBPyConnection, territory: Territory) -> tuple[str, bool]:
-    """(table name, stored) holding every buyer × year for ``territory``; computed if needed."""
+    """(table name, stored) holding every buyer × year for ``territory``; computed if needed.
+
+    Stored values come from the snapshot cache, sorted by buyer (a buyer's rows are then a few
+    blocks instead of a scan of millions of rows); others are computed once per process.
+    """
     if _stored(con, territory):
-        return _sorted_copy(con), True
+        return (SORTED if exists(con, SORTED) else "indicator_values"), True
     name = f"web_iv_{_slug(territory)}"
-    if name not in _tables(con):
-        inputs = from_warehouse(con, territory)
-        result = engine.run(inputs, ["buyer_id", "year"])
-        result = result.append_column(
-            "territory", pa.array([str(territory)] * result.num_rows, pa.string())
-        ).select(INDICATOR_VALUES.names)
-        con.register("_web_iv_arrow", result.cast(INDICATOR_VALUES))
-        con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM _web_iv_arrow")
-        con.unregister("_web_iv_arrow")
-        _keep_locality(con, territory)
+    if exists(con, name):
+        return name, False
+    with BUILD_LOCK:
+        if not exists(con, name):
+            opener = PRIVATE_CONNECTIONS.get(con)
+            work = opener() if opener is not None else con
+            try:
+                inputs = from_warehouse(work, territory)
+                result = engine.run(inputs, ["buyer_id", "year"])
+            finally:
+                if work is not con:
+                    work.close()
+            result = result.append_column(
+                "territory", pa.array([str(territory)] * result.num_rows, pa.string())
+            ).select(INDICATOR_VALUES.names)
+            con.register("_web_iv_arrow", result.cast(INDICATOR_VALUES))
+            con.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM _web_iv_arrow "
+                "ORDER BY buyer_id, territory, year"
+            )
+            con.unregister("_web_iv_arrow")
     return name, False
 
 
-def _keep_locality(con: duckdb.DuckDBPyConnection, territory: Territory) -> str:
-    """A copy of ``awardee_locality`` for ``territory`` (the temp table is shared and replaced)."""
-    name = f"web_loc_{_slug(territory)}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM awardee_locality")
-    return name
-
-
 def ensure_profiles(con: duckdb.DuckDBPyConnection) -> None:
-    """Materialise the profile views once per connection: every section reads them."""
-    kinds = dict(
-        con.execute(
-            "SELECT table_name, table_type FROM information_schema.tables "
-            "WHERE table_name IN ('supplier_profiles', 'buyer_profiles')"
-        ).fetchall()
-    )
-    if len(kinds) < 2 or "VIEW" in kinds.values():
-        enrichment.register(con, materialize=True)
+    """Materialise the profile views once per connection: every section reads them.
+
+    The web connection reads them from the snapshot cache (``snapshot_cache.MARKER``).
+    """
+    if exists(con, MARKER):
+        return
+    with BUILD_LOCK:
+        kinds = dict(
+            con.execute(
+                "SELECT table_name, table_type FROM information_schema.tables "
+                "WHERE table_name IN ('supplier_profiles', 'buyer_profiles')"
+            ).fetchall()
+        )
+        if len(kinds) < 2 or "VIEW" in kinds.values():
+            enrichment.register(con, materialize=True)
 
 
 def locality_table(con: duckdb.DuckDBPyConnection, territory: Territory) -> str:
-    """Name of the locality table of ``territory`` on this connection (built once)."""
+    """Name of the locality table of ``territory`` on this connection (built once).
+
+    The default territory's is in the snapshot cache; the others are computed once per process.
+    """
     name = f"web_loc_{_slug(territory)}"
-    if name not in _tables(con):
-        ensure_profiles(con)
-        enrichment.locality(con, territory)
-        _keep_locality(con, territory)
+    if exists(con, name):
+        return name
+    with BUILD_LOCK:
+        if not exists(con, name):
+            ensure_profiles(con)
+            enrichment.locality(con, territory)  # a temporary table of this cursor
+            con.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM awardee_locality "
+                "ORDER BY buyer_id, contract_id"
+            )
     return name
 
 
@@ -224,16 +227,20 @@ SCOPE = {
 }
 
 
+# The last scope filled, per cursor (each thread has its own scope tables).
+_SCOPE_KEY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def scope(
     con: duckdb.DuckDBPyConnection, territory: Territory, value: str, place: str | None = None
 ) -> None:
     """Fill the scope tables with one buyer's contracts (``place`` None) or a place's."""
     loc = locality_table(con, territory)
     key = f"{loc}|{place}|{value}"
-    if "web_scope_key" in _tables(con):
-        row = con.execute("SELECT k FROM web_scope_key").fetchone()
-        if row and row[0] == key:
-            return
+    if _SCOPE_KEY.get(con) == key and exists(con, SCOPE["contracts"]):
+        return
+    by_buyer = exists(con, CONTRACTS_BY_BUYER)
+    contracts = CONTRACTS_BY_BUYER if by_buyer else "contracts"
     if place is None:
         where, params = "buyer_id = ?", [value]
     else:
@@ -241,16 +248,28 @@ def scope(
         where = f"buyer_id IN (SELECT buyer_id FROM {places} WHERE {place} = ?)"
         params = [value]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {SCOPE['contracts']} AS SELECT * FROM contracts "
+        f"CREATE OR REPLACE TEMP TABLE {SCOPE['contracts']} AS SELECT * FROM {contracts} "
         f"WHERE {where}",
         params,
     )
-    for name, source in (("awardees", "awardees"), ("awardee_locality", loc)):
+    # Awardees and localities carry the buyer: filtering on it reads only its blocks.
+    if by_buyer:
+        sources = {
+            "awardees": (f"SELECT * EXCLUDE (buyer_id) FROM {AWARDEES_BY_BUYER}", where),
+            "awardee_locality": (f"SELECT * FROM {loc}", where),
+        }
+    else:
+        in_scope = f"contract_id IN (SELECT contract_id FROM {SCOPE['contracts']})"
+        sources = {
+            "awardees": ("SELECT * FROM awardees", in_scope),
+            "awardee_locality": (f"SELECT * FROM {loc}", in_scope),
+        }
+    for name, (source, condition) in sources.items():
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {SCOPE[name]} AS SELECT * FROM {source} "
-            f"WHERE contract_id IN (SELECT contract_id FROM {SCOPE['contracts']})"
+            f"CREATE OR REPLACE TEMP TABLE {SCOPE[name]} AS {source} WHERE {condition}",
+            params if by_buyer else [],
         )
-    con.execute("CREATE OR REPLACE TEMP TABLE web_scope_key AS SELECT ?::VARCHAR AS k", [key])
+    _SCOPE_KEY[con] = key
 
 
 def _inputs(con: duckdb.DuckDBPyConnection) -> IndicatorInputs:
@@ -280,7 +299,13 @@ def _run(
     if sql is None:
         sql = str(ibis.to_sql(engine.compute(_inputs(con), keys, select(ids)), dialect="duckdb"))
         _SQL_CACHE[cache_key] = sql
-    rows = _dicts(con.execute(sql))
+    return _sorted(_dicts(con.execute(sql)), keys, ids)
+
+
+def _sorted(
+    rows: list[dict[str, Any]], keys: list[str], ids: list[str] | None
+) -> list[dict[str, Any]]:
+    """Catalogue order, then the keys (missing values last), then the category."""
     position = {ind.id: i for i, ind in enumerate(select(ids))}
     rows.sort(
         key=lambda r: (
@@ -292,6 +317,17 @@ def _run(
     return rows
 
 
+# Breakdowns of every buyer for the default territory, in the snapshot cache (computed by the
+# same engine over all contracts: ``snapshot_cache``).
+BREAKDOWN_DIMENSIONS = ("family", "cpv_division", "procedure")
+BREAKDOWN_TABLE = "web_breakdown_{}"
+
+
+def breakdown_expr(inputs: IndicatorInputs, dimension: str):
+    """The engine expression of the page's breakdown by ``dimension``, for every buyer."""
+    return engine.compute(inputs, ["buyer_id", "year", dimension], select(BREAKDOWN_IDS))
+
+
 def buyer_breakdown(
     con: duckdb.DuckDBPyConnection,
     siret: str,
@@ -300,25 +336,101 @@ def buyer_breakdown(
     ids: list[str],
 ) -> list[dict[str, Any]]:
     """Indicators ``ids`` of one buyer by year and ``dimension`` (family, cpv_division…)."""
+    table = BREAKDOWN_TABLE.format(dimension)
+    if territory == DEFAULT and list(ids) == list(BREAKDOWN_IDS) and exists(con, table):
+        rows = _dicts(
+            con.execute(f"SELECT * EXCLUDE (buyer_id) FROM {table} WHERE buyer_id = ?", [siret])
+        )
+        return _sorted(rows, ["year", dimension], ids)
     return _run(con, territory, ["year", dimension], ids, siret)
 
 
 PLACES = "web_buyer_places"
 
 
+def places_sql() -> str:
+    """One row per buyer with its commune, EPCI, département, région and point."""
+    return """SELECT b.buyer_id, coalesce(b.name, p.name) AS name, b.contract_count,
+               p.commune_code, rc.name AS commune_name, p.departement, p.region, p.epci,
+               p.latitude, p.longitude
+        FROM buyers b LEFT JOIN buyer_profiles p USING (buyer_id)
+        LEFT JOIN ref_communes rc ON rc.code = p.commune_code"""
+
+
 def ensure_places(con: duckdb.DuckDBPyConnection) -> str:
-    """One row per buyer with its commune, EPCI, département and région (built once)."""
-    if PLACES not in _tables(con):
-        ensure_profiles(con)
-        con.execute(
-            f"""CREATE TEMP TABLE {PLACES} AS
-            SELECT b.buyer_id, coalesce(b.name, p.name) AS name, b.contract_count,
-                   p.commune_code, rc.name AS commune_name, p.departement, p.region, p.epci,
-                   p.latitude, p.longitude
-            FROM buyers b LEFT JOIN buyer_profiles p USING (buyer_id)
-            LEFT JOIN ref_communes rc ON rc.code = p.commune_code"""
-        )
+    """The table of :func:`places_sql` (in the snapshot cache, or built once here)."""
+    if exists(con, PLACES):
+        return PLACES
+    with BUILD_LOCK:
+        if not exists(con, PLACES):
+            ensure_profiles(con)
+            con.execute(f"CREATE TABLE {PLACES} AS {places_sql()}")
     return PLACES
+
+
+# Territory figures of every département, région and EPCI for the default territory, in the
+# snapshot cache (``place_expr``), one row per (place, indicator, year, category).
+TERRITORY_TABLE = "web_territory_rows"
+PLACE_LEVELS = ("departement", "region", "epci")
+
+
+BASES = ("contract_base", "awardee_base", "locality_base")
+
+
+def fixed_inputs(con: duckdb.DuckDBPyConnection, inputs: IndicatorInputs) -> IndicatorInputs:
+    """``inputs`` (from ``from_warehouse``) with its bases under fixed names (``_web_<base>``),
+    so that the SQL compiled from them is the same on every connection and can be kept."""
+    backend = ibis.duckdb.from_connection(con)
+    fixed = IndicatorInputs(
+        contracts=backend.table("contracts"),
+        awardees=backend.table("awardees"),
+        awardee_locality=backend.table("awardee_locality"),
+        supplier_profiles=backend.table("supplier_profiles"),
+        buyer_profiles=backend.table("buyer_profiles"),
+        quality_issues=backend.table("quality_issues"),
+        period=inputs.period,
+    )
+    for base in BASES:
+        name = getattr(inputs, base).get_name()
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _web_{base} AS SELECT * FROM {name}")
+        setattr(fixed, base, backend.table(f"_web_{base}"))
+    return fixed
+
+
+def place_tables(con: duckdb.DuckDBPyConnection, places: str) -> None:
+    """The bases of :func:`fixed_inputs` once per place level, ``buyer_id`` replaced by
+    ``level:code`` of the buyer's place (``_web_place_<base>``)."""
+    for base in BASES:
+        union = " UNION ALL ".join(
+            f"SELECT b.* REPLACE ('{level}:' || p.{level} AS buyer_id) FROM _web_{base} b "
+            f"JOIN {places} p USING (buyer_id) WHERE p.{level} IS NOT NULL"
+            for level in PLACE_LEVELS
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _web_place_{base} AS {union}")
+
+
+def place_expr(con: duckdb.DuckDBPyConnection, inputs: IndicatorInputs):
+    """Every indicator by place and year, over the tables of :func:`place_tables`; the place is
+    in ``buyer_id`` (``departement:35``).
+
+    The engine's bases (one row per contract, per awardee, per locality) carry ``buyer_id``,
+    which the indicators use only as a grouping key: grouping the relabelled bases by it gives
+    each place's figures over the contracts of its buyers, medians and concentrations computed
+    (never averaged), exactly as :func:`territory_rows` computes one place.
+    """
+    backend = ibis.duckdb.from_connection(con)
+    relabelled = IndicatorInputs(
+        contracts=inputs.contracts,
+        awardees=inputs.awardees,
+        awardee_locality=inputs.awardee_locality,
+        supplier_profiles=inputs.supplier_profiles,
+        buyer_profiles=inputs.buyer_profiles,
+        quality_issues=inputs.quality_issues,
+        period=inputs.period,
+    )
+    for base in BASES:
+        setattr(relabelled, base, backend.table(f"_web_place_{base}"))
+    return engine.compute(relabelled, ["buyer_id", "year"])
 
 
 def territory_rows(
@@ -327,7 +439,16 @@ def territory_rows(
     """Every indicator by year over the contracts of the buyers whose ``kind`` is ``code``."""
     if kind not in ("departement", "region", "epci", "commune_code"):
         raise ValueError(f"Type de territoire inconnu : {kind!r}.")
-    rows = _run(con, territory, ["year"], None, code, place=kind)
+    if territory == DEFAULT and kind in PLACE_LEVELS and exists(con, TERRITORY_TABLE):
+        rows = _dicts(
+            con.execute(
+                f"SELECT * EXCLUDE (buyer_id) FROM {TERRITORY_TABLE} WHERE buyer_id = ?",
+                [f"{kind}:{code}"],
+            )
+        )
+        rows = _sorted(rows, ["year"], None)
+    else:
+        rows = _run(con, territory, ["year"], None, code, place=kind)
     for row in rows:
         ind = get(row["indicator_id"])
         row["unit"], row["target"] = ind.unit, ind.target

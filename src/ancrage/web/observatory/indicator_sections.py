@@ -14,15 +14,13 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from ancrage import config
 from ancrage.enrichment import Territory, TerritoryError
 from ancrage.indicators import get
 from ancrage.web.observatory import charts, indicator_context, indicator_data, maps, supplier_data
 from ancrage.web.observatory.indicator_context import BREAKDOWN_IDS, TREND_IDS
-from ancrage.web.observatory.indicator_data import LruCache
 from ancrage.web.observatory.queries import FAMILY_LABELS, QueryError
 from ancrage.web.observatory.sections import register_buyer_section
-from ancrage.web.observatory.warehouse import snapshot_id
+from ancrage.web.observatory.warehouse import memo
 
 SUPPLIERS_SHOWN = 20
 # Beyond a few hundred circles a map is unreadable (and heavy): the largest amounts are drawn.
@@ -241,9 +239,9 @@ def _category_chart(rows: list[dict[str, Any]], title: str) -> str | None:
 
 
 # Rendered sections by (snapshot, buyer, query string): the figures of a snapshot never change,
-# and the section costs about 150 ms to build. A new snapshot gives new keys; the oldest entries
-# go first. One cache per process (each gunicorn worker has its own).
-SECTION_CACHE = LruCache(maxsize=128)
+# and building a section costs tens of milliseconds. The snapshot is part of the key (see
+# ``warehouse.memo``); the oldest entries go first. One cache per process.
+SECTION_CACHE_SIZE = 512
 
 
 @register_buyer_section
@@ -251,16 +249,15 @@ def indicators_section(
     request: HttpRequest, buyer: dict[str, Any], con: duckdb.DuckDBPyConnection
 ) -> str:
     key = (
-        str(config.data_dir()),
-        snapshot_id(),
         buyer["siret"],
         request.GET.get("territoire", ""),
         request.GET.get("rayon_km", ""),
         request.GET.get("annee_indicateurs", ""),
     )
-    cached = SECTION_CACHE.get(key)
-    if cached is not None:
-        return cached
+    return memo(con, "buyer_section", key, lambda: _render(request, buyer, con), SECTION_CACHE_SIZE)
+
+
+def _render(request: HttpRequest, buyer: dict[str, Any], con: duckdb.DuckDBPyConnection) -> str:
     try:
         context = buyer_context(request, buyer, con)
     except QueryError as error:
@@ -268,6 +265,4 @@ def indicators_section(
             "observatory/indicators/section_error.html", {"error": error}, request=request
         )
     context["export_base"] = reverse("buyer_indicator_export", args=[buyer["siret"], "synthese"])
-    html = render_to_string("observatory/indicators/buyer_section.html", context, request=request)
-    SECTION_CACHE.put(key, html)
-    return html
+    return render_to_string("observatory/indicators/buyer_section.html", context, request=request)

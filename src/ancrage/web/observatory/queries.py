@@ -8,6 +8,7 @@ several awardees is counted once, never once per awardee.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,29 @@ def views(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in rows}
 
 
+# Names known to exist, per connection: the web connection's tables never go away, so a name
+# seen once is not looked up again (a catalogue query costs about a millisecond).
+_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Is there a table or view ``name`` on the connection (main or temporary schema)?"""
+    seen = _SEEN.get(con)
+    if seen is not None and name in seen:
+        return True
+    found = con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? "
+        "AND database_name IN (current_database(), 'temp') "
+        "UNION ALL SELECT 1 FROM duckdb_views() WHERE view_name = ? "
+        "AND database_name IN (current_database(), 'temp') LIMIT 1",
+        [name, name],
+    ).fetchone()
+    if found is None:
+        return False
+    _SEEN.setdefault(con, set()).add(name)
+    return True
+
+
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -54,14 +78,19 @@ def check_page(page: int, page_size: int) -> tuple[int, int]:
     return page, page_size
 
 
+NATIONAL_SQL = (
+    f"SELECT count(*) AS contracts, sum({AMOUNT}) AS amount_ht, "
+    "count(DISTINCT c.buyer_id) AS buyers, "
+    "(SELECT count(DISTINCT supplier_id) FROM awardees WHERE is_current) AS suppliers "
+    "FROM contracts c"
+)
+NATIONAL = "web_national"
+
+
 def national_figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Contract count, total amount, buyers and suppliers of the whole warehouse."""
-    count, amount, buyers = con.execute(
-        f"SELECT count(*), sum({AMOUNT}), count(DISTINCT c.buyer_id) FROM contracts c"
-    ).fetchone()
-    suppliers = con.execute(
-        "SELECT count(DISTINCT supplier_id) FROM awardees WHERE is_current"
-    ).fetchone()[0]
+    source = f"SELECT * FROM {NATIONAL}" if exists(con, NATIONAL) else NATIONAL_SQL
+    count, amount, buyers, suppliers = con.execute(source).fetchone()
     return {
         "contracts": count,
         "amount_ht": amount or 0.0,
@@ -71,22 +100,46 @@ def national_figures(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 DIRECTORY = "web_buyer_directory"
+STATS = "web_buyer_stats"
+# Per buyer: its totals (as ``buyer_summary`` computes them) and the values of its filters.
+BUYER_STATS_SQL = f"""
+SELECT c.buyer_id, count(*) AS contract_count, sum({AMOUNT}) AS amount_ht,
+       min(c.notification_date) AS first_notification,
+       max(c.notification_date) AS last_notification,
+       list(DISTINCT year(c.notification_date) ORDER BY year(c.notification_date) DESC)
+           FILTER (WHERE c.notification_date IS NOT NULL) AS years,
+       list(DISTINCT c.procedure ORDER BY c.procedure)
+           FILTER (WHERE c.procedure IS NOT NULL) AS procedures,
+       any_value(s.supplier_count) AS supplier_count
+FROM contracts c
+LEFT JOIN (
+    SELECT c2.buyer_id, count(DISTINCT a.supplier_id) AS supplier_count
+    FROM awardees a JOIN contracts c2 ON c2.contract_id = a.contract_id
+    WHERE a.is_current GROUP BY 1
+) s ON s.buyer_id = c.buyer_id
+GROUP BY c.buyer_id ORDER BY c.buyer_id
+"""
 
 
 def materialise_buyer_directory(con: duckdb.DuckDBPyConnection) -> None:
-    """Compute the buyer directory once per connection (one per snapshot and thread).
+    """Compute the buyer directory once on ``con`` (the site reads it from its snapshot cache).
 
     The profile views of the enrichment layer are computed on every query; searching them on each
     request would cost far more than this one-off table.
     """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {DIRECTORY} AS {_buyer_source(con)}")
+    con.execute(f"CREATE OR REPLACE TABLE {DIRECTORY} AS {directory_sql(con)}")
 
 
 def _buyer_source(con: duckdb.DuckDBPyConnection) -> str:
     """SQL of one row per buyer with its name and, when profiles exist, its location."""
-    available = views(con)
-    if DIRECTORY in available:
+    if exists(con, DIRECTORY):
         return f"SELECT * FROM {DIRECTORY}"
+    return directory_sql(con)
+
+
+def directory_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """The directory computed from the views of ``con`` (profiles when they exist)."""
+    available = views(con)
     if "buyer_profiles" not in available:
         return (
             "SELECT buyer_id, name, contract_count, NULL::VARCHAR AS commune_code, "
@@ -158,6 +211,16 @@ def search_buyers(
 def buyer_summary(con: duckdb.DuckDBPyConnection, siret: str) -> dict[str, Any] | None:
     """Identity and totals of one buyer, or None if the warehouse does not know it."""
     rows = _dicts(con.execute(f"SELECT * FROM ({_buyer_source(con)}) WHERE buyer_id = ?", [siret]))
+    if exists(con, STATS):
+        found = con.execute(
+            "SELECT contract_count, amount_ht, first_notification, last_notification, "
+            f"supplier_count FROM {STATS} WHERE buyer_id = ?",
+            [siret],
+        ).fetchone()
+        count, amount, first, last, suppliers = found or (0, None, None, None, 0)
+        if not rows and count == 0:
+            return None
+        return _summary(siret, rows, count, amount, first, last, suppliers or 0)
     count, amount, first, last = con.execute(
         f"SELECT count(*), sum({AMOUNT}), min(notification_date), max(notification_date) "
         "FROM contracts c WHERE c.buyer_id = ?",
@@ -170,6 +233,12 @@ def buyer_summary(con: duckdb.DuckDBPyConnection, siret: str) -> dict[str, Any] 
         "ON c.contract_id = a.contract_id WHERE c.buyer_id = ? AND a.is_current",
         [siret],
     ).fetchone()[0]
+    return _summary(siret, rows, count, amount, first, last, suppliers)
+
+
+def _summary(
+    siret: str, rows: list[dict[str, Any]], count, amount, first, last, suppliers
+) -> dict[str, Any]:
     base = rows[0] if rows else {"buyer_id": siret, "name": None}
     return {
         "siret": siret,
@@ -193,6 +262,9 @@ class ContractFilters:
     family: str | None = None
     procedure: str | None = None
     q: str | None = None
+
+    def key(self) -> tuple:
+        return (self.year, self.family, self.procedure, self.q)
 
     def sql(self) -> tuple[str, list[Any]]:
         parts, params = [], []
@@ -224,10 +296,14 @@ _CONTRACT_COLUMNS = (
 # The correlated subquery is decorrelated into a join by DuckDB: restricting awardees to the
 # contracts of the page keeps it from scanning every awardee of the warehouse (1.7 M rows).
 _AWARDEES = (
-    "(SELECT list({'supplier_id': a.supplier_id, 'name': a.supplier_name} ORDER BY a.position) "
-    "FROM awardees a WHERE a.contract_id = p.contract_id AND a.is_current "
-    "AND a.contract_id IN (SELECT contract_id FROM p)) AS awardees"
+    "(SELECT list({{'supplier_id': a.supplier_id, 'name': a.supplier_name}} ORDER BY a.position) "
+    "FROM {awardees} a WHERE a.contract_id = p.contract_id AND a.is_current "
+    "AND a.contract_id IN (SELECT contract_id FROM p){extra}) AS awardees"
 )
+# The snapshot cache holds the contracts and awardees sorted by buyer (``web_*``): a buyer's
+# rows are then read from a few blocks.
+CONTRACTS_BY_BUYER = "web_contracts"
+AWARDEES_BY_BUYER = "web_awardees"
 
 
 def _contract_page(
@@ -237,17 +313,23 @@ def _contract_page(
     page: int,
     page_size: int,
     limit: int | None,
-    extra_from: str = "",
+    buyer: str | None = None,
 ) -> Page:
     page, page_size = check_page(page, page_size)
-    base = f"FROM contracts c {extra_from} WHERE {where}"
+    contracts, awardees, extra, extra_params = "contracts", "awardees", "", []
+    if buyer is not None and exists(con, CONTRACTS_BY_BUYER):
+        contracts, awardees = CONTRACTS_BY_BUYER, AWARDEES_BY_BUYER
+        extra, extra_params = " AND a.buyer_id = ?", [buyer]
+    base = f"FROM {contracts} c WHERE {where}"
     total = con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
     size, offset = (limit, 0) if limit is not None else (page_size, (page - 1) * page_size)
+    awardee_list = _AWARDEES.format(awardees=awardees, extra=extra)
     cursor = con.execute(
         f"WITH p AS (SELECT {_CONTRACT_COLUMNS} {base} "
         "ORDER BY c.notification_date DESC NULLS LAST, c.contract_id LIMIT ? OFFSET ?) "
-        f"SELECT p.*, {_AWARDEES} FROM p ORDER BY p.notification_date DESC NULLS LAST, p.contract_id",
-        [*params, size, offset],
+        f"SELECT p.*, {awardee_list} FROM p "
+        "ORDER BY p.notification_date DESC NULLS LAST, p.contract_id",
+        [*params, size, offset, *extra_params],
     )
     return Page(total, page, page_size, _dicts(cursor))
 
@@ -263,12 +345,18 @@ def buyer_contracts(
     """Contracts of a buyer, most recent first, with their current awardees."""
     where, params = (filters or ContractFilters()).sql()
     return _contract_page(
-        con, f"c.buyer_id = ? AND {where}", [siret, *params], page, page_size, limit
+        con, f"c.buyer_id = ? AND {where}", [siret, *params], page, page_size, limit, siret
     )
 
 
 def buyer_facets(con: duckdb.DuckDBPyConnection, siret: str) -> dict[str, list]:
     """Values available for the filters of a buyer's contract list."""
+    if exists(con, STATS):
+        row = con.execute(
+            f"SELECT years, procedures FROM {STATS} WHERE buyer_id = ?", [siret]
+        ).fetchone()
+        years, procedures = row or (None, None)
+        return {"years": list(years or []), "procedures": list(procedures or [])}
     years = con.execute(
         "SELECT DISTINCT year(notification_date) AS y FROM contracts "
         "WHERE buyer_id = ? AND notification_date IS NOT NULL ORDER BY y DESC",

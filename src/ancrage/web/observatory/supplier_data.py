@@ -13,6 +13,7 @@ import duckdb
 
 from ancrage.enrichment import NON_DIFFUSIBLE_LABEL, REASON_LABELS, Territory
 from ancrage.web.observatory import indicator_data
+from ancrage.web.observatory.queries import exists
 
 SIZE_LABELS = {"sme": "PME", "mid_cap": "ETI", "large": "Grande entreprise"}
 
@@ -20,6 +21,62 @@ SIZE_LABELS = {"sme": "PME", "mid_cap": "ETI", "large": "Grande entreprise"}
 def _dicts(cursor: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def suppliers_sql(contracts: str, awardees: str, loc: str, where: str, by_year: bool) -> str:
+    """Current awardees with their shares, badges and place, per supplier of the contracts of
+    ``contracts`` matching ``where``; with ``by_year``, per buyer, year and supplier (the table
+    of the snapshot cache), else for the contracts selected (one buyer's page)."""
+    keys = "m.buyer_id, m.year, " if by_year else ""
+    return f"""
+        WITH mine AS (
+            SELECT contract_id, buyer_id, year(notification_date) AS year,
+                   coalesce(current_amount_ht, amount_ht) AS amount
+            FROM {contracts} c WHERE {where}
+        ),
+        current AS (
+            SELECT a.contract_id, a.supplier_id, a.supplier_id_type, a.supplier_name,
+                   count(*) OVER (PARTITION BY a.contract_id) AS n
+            FROM {awardees} a JOIN mine USING (contract_id) WHERE a.is_current
+        )
+        SELECT {keys}cur.supplier_id, cur.supplier_id_type,
+               any_value(sp.diffusible) AS diffusible,
+               any_value(CASE WHEN sp.diffusible IS NOT DISTINCT FROM FALSE THEN NULL
+                              ELSE coalesce(sp.name, cur.supplier_name) END) AS name,
+               count(*) AS contracts,
+               sum(1.0 / cur.n) AS contract_share,
+               sum(m.amount / cur.n) AS amount,
+               any_value(sp.size) AS size,
+               any_value(sp.social_economy) AS social_economy,
+               any_value(sp.inclusive) AS inclusive,
+               any_value(sp.inclusive_kind) AS inclusive_kind,
+               any_value(sp.departement) AS departement,
+               any_value(sp.commune_code) AS commune_code,
+               any_value(rc.name) AS commune_name,
+               any_value(CASE WHEN sp.diffusible IS NOT DISTINCT FROM FALSE
+                              THEN rc.latitude ELSE sp.latitude END) AS latitude,
+               any_value(CASE WHEN sp.diffusible IS NOT DISTINCT FROM FALSE
+                              THEN rc.longitude ELSE sp.longitude END) AS longitude,
+               bool_or(l.local) AS local,
+               any_value(l.reason_unlocated) AS reason_unlocated,
+               min(l.distance_km) AS distance_km
+        FROM current cur JOIN mine m USING (contract_id)
+        LEFT JOIN supplier_profiles sp
+               ON sp.supplier_id IS NOT DISTINCT FROM cur.supplier_id
+              AND sp.supplier_id_type IS NOT DISTINCT FROM cur.supplier_id_type
+        LEFT JOIN ref_communes rc ON rc.code = sp.commune_code
+        LEFT JOIN {loc} l
+               ON l.contract_id = cur.contract_id
+              AND l.supplier_id IS NOT DISTINCT FROM cur.supplier_id
+              AND l.supplier_id_type IS NOT DISTINCT FROM cur.supplier_id_type
+        GROUP BY {keys}cur.supplier_id, cur.supplier_id_type
+        ORDER BY {keys}amount DESC NULLS LAST, contract_share DESC, cur.supplier_id
+    """
+
+
+# The suppliers of every buyer and year for the default territory, in the snapshot cache.
+PRECOMPUTED = "web_suppliers_departement"
+_ORDER = "ORDER BY amount DESC NULLS LAST, contract_share DESC, supplier_id"
 
 
 def buyer_suppliers(
@@ -30,69 +87,25 @@ def buyer_suppliers(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The buyer's current awardees over the year (all years when None), largest amount first."""
-    # The buyer's contracts, awardees and locality, shared with the breakdowns of the page.
-    indicator_data.scope(con, territory, siret)
-    contracts, awardees, loc = (
-        indicator_data.SCOPE[name] for name in ("contracts", "awardees", "awardee_locality")
-    )
-    params: list[Any] = [siret]
-    year_filter = ""
-    if year is not None:
-        year_filter = "AND year(c.notification_date) = ?"
-        params.append(year)
-    limit_sql = ""
-    if limit is not None:
-        limit_sql = "LIMIT ?"
-        params.append(limit)
-    rows = _dicts(
-        con.execute(
-            f"""
-            WITH mine AS (
-                SELECT contract_id, coalesce(current_amount_ht, amount_ht) AS amount
-                FROM {contracts} c WHERE c.buyer_id = ? {year_filter}
-            ),
-            current AS (
-                SELECT a.contract_id, a.supplier_id, a.supplier_id_type, a.supplier_name,
-                       count(*) OVER (PARTITION BY a.contract_id) AS n
-                FROM {awardees} a JOIN mine USING (contract_id) WHERE a.is_current
-            )
-            SELECT cur.supplier_id, cur.supplier_id_type,
-                   any_value(sp.diffusible) AS diffusible,
-                   any_value(CASE WHEN sp.diffusible IS NOT DISTINCT FROM FALSE THEN NULL
-                                  ELSE coalesce(sp.name, cur.supplier_name) END) AS name,
-                   count(*) AS contracts,
-                   sum(1.0 / cur.n) AS contract_share,
-                   sum(m.amount / cur.n) AS amount,
-                   any_value(sp.size) AS size,
-                   any_value(sp.social_economy) AS social_economy,
-                   any_value(sp.inclusive) AS inclusive,
-                   any_value(sp.inclusive_kind) AS inclusive_kind,
-                   any_value(sp.departement) AS departement,
-                   any_value(sp.commune_code) AS commune_code,
-                   any_value(rc.name) AS commune_name,
-                   any_value(CASE WHEN sp.diffusible IS NOT DISTINCT FROM FALSE
-                                  THEN rc.latitude ELSE sp.latitude END) AS latitude,
-                   any_value(CASE WHEN sp.diffusible IS NOT DISTINCT FROM FALSE
-                                  THEN rc.longitude ELSE sp.longitude END) AS longitude,
-                   bool_or(l.local) AS local,
-                   any_value(l.reason_unlocated) AS reason_unlocated,
-                   min(l.distance_km) AS distance_km
-            FROM current cur JOIN mine m USING (contract_id)
-            LEFT JOIN supplier_profiles sp
-                   ON sp.supplier_id IS NOT DISTINCT FROM cur.supplier_id
-                  AND sp.supplier_id_type IS NOT DISTINCT FROM cur.supplier_id_type
-            LEFT JOIN ref_communes rc ON rc.code = sp.commune_code
-            LEFT JOIN {loc} l
-                   ON l.contract_id = cur.contract_id
-                  AND l.supplier_id IS NOT DISTINCT FROM cur.supplier_id
-                  AND l.supplier_id_type IS NOT DISTINCT FROM cur.supplier_id_type
-            GROUP BY cur.supplier_id, cur.supplier_id_type
-            ORDER BY amount DESC NULLS LAST, contract_share DESC, cur.supplier_id
-            {limit_sql}
-            """,
-            params,
+    limit_sql = "" if limit is None else f"LIMIT {int(limit)}"
+    if year is not None and territory == indicator_data.DEFAULT and exists(con, PRECOMPUTED):
+        sql = (
+            f"SELECT * EXCLUDE (buyer_id, year) FROM {PRECOMPUTED} "
+            f"WHERE buyer_id = ? AND year = ? {_ORDER} {limit_sql}"
         )
-    )
+        rows = _dicts(con.execute(sql, [siret, year]))
+    else:
+        # The buyer's contracts, awardees and locality, shared with the breakdowns of the page.
+        indicator_data.scope(con, territory, siret)
+        contracts, awardees, loc = (
+            indicator_data.SCOPE[name] for name in ("contracts", "awardees", "awardee_locality")
+        )
+        where, params = "c.buyer_id = ?", [siret]
+        if year is not None:
+            where += " AND year(c.notification_date) = ?"
+            params.append(year)
+        sql = suppliers_sql(contracts, awardees, loc, where, by_year=False)
+        rows = _dicts(con.execute(f"{sql} {limit_sql}", params))
     for row in rows:
         row["display_name"] = _display_name(row)
         row["badges"] = badges(row)

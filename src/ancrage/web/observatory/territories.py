@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from ancrage import config
 from ancrage.indicators import get
 from ancrage.web.observatory import charts, exports, indicator_context, indicator_data, maps
 from ancrage.web.observatory.indicator_sections import (
@@ -30,7 +29,7 @@ from ancrage.web.observatory.indicator_sections import (
 )
 from ancrage.web.observatory.indicator_views import ROW_COLUMNS, labelled
 from ancrage.web.observatory.queries import QueryError
-from ancrage.web.observatory.warehouse import connection, snapshot_id
+from ancrage.web.observatory.warehouse import connection, memo
 
 KINDS = {"departement": "Département", "region": "Région", "epci": "EPCI"}
 MAP_CHOICES = (
@@ -44,21 +43,19 @@ MAP_CHOICES = (
     "single_bid_rate",
 )
 RANKED_SHOWN = 50
-# Territory figures by (warehouse, snapshot, territory, definition of local): fixed for a
-# snapshot, and the engine query over every contract of a territory is the page's main cost.
-ROWS_CACHE = indicator_data.LruCache(maxsize=256)
 
 
 def territory_rows(
     con: duckdb.DuckDBPyConnection, kind: str, code: str, territory: indicator_data.Territory
 ) -> list[dict[str, Any]]:
-    """``indicator_data.territory_rows``, cached per snapshot (callers must not mutate them)."""
-    key = (str(config.data_dir()), snapshot_id(), kind, code, str(territory))
-    rows = ROWS_CACHE.get(key)
-    if rows is None:
-        rows = indicator_data.territory_rows(con, kind, code, territory)
-        ROWS_CACHE.put(key, rows)
-    return rows
+    """``indicator_data.territory_rows``, kept per snapshot (callers must not mutate them): the
+    engine query over every contract of a territory is the page's main cost."""
+    return memo(
+        con,
+        "territory_rows",
+        (kind, code, str(territory)),
+        lambda: indicator_data.territory_rows(con, kind, code, territory),
+    )
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict[str, Any] | None:
@@ -234,7 +231,7 @@ def territory_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse
     if kind not in KINDS:
         raise Http404("Type de territoire inconnu.")
     con = connection()
-    ident = identity(con, kind, code)
+    ident = memo(con, "territory_identity", (kind, code), lambda: identity(con, kind, code))
     if ident is None:
         raise Http404("Territoire inconnu.")
     try:
@@ -247,8 +244,19 @@ def territory_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse
             raise QueryError("Format d'export inconnu : choisissez csv ou xlsx.")
     except QueryError as error:
         return _bad_request(request, error)
-    ranked = ranked_buyers(con, kind, code, indicator_id, year, territory)
-    carto = choropleth(con, ident, kind, indicator_id, year, territory)
+    key = (kind, code, indicator_id, year, str(territory))
+    ranked = memo(
+        con,
+        "territory_ranked",
+        key,
+        lambda: ranked_buyers(con, kind, code, indicator_id, year, territory),
+    )
+    carto = memo(
+        con,
+        "territory_map",
+        key,
+        lambda: choropleth(con, ident, kind, indicator_id, year, territory),
+    )
     if fmt:
         return _export(request, fmt, kind, code, territory, year, rows, ranked, carto)
     years, lines = indicator_context.trend_table(rows)

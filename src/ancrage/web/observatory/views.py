@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from ancrage.web.observatory import exports, indicator_sections, queries  # noqa: F401 (registers)
 from ancrage.web.observatory.sections import render_buyer_sections
-from ancrage.web.observatory.warehouse import connection, snapshot_id
+from ancrage.web.observatory.warehouse import connection, memo, snapshot_id
 
 PAGE_SIZE = 20
 
@@ -46,13 +46,13 @@ def _check_export_size(total: int) -> None:
 
 def home(request: HttpRequest) -> HttpResponse:
     con = connection()
-    top = queries.search_buyers(con, page_size=10)
+    top = memo(con, "search", ("", "", 1, 10), lambda: queries.search_buyers(con, page_size=10))
     return render(
         request,
         "observatory/home.html",
         {
             "title": "Accueil",
-            "figures": queries.national_figures(con),
+            "figures": memo(con, "national", None, lambda: queries.national_figures(con)),
             "top_buyers": top.rows,
             "snapshot": snapshot_id(),
         },
@@ -72,7 +72,13 @@ def buyer_list(request: HttpRequest) -> HttpResponse:
             return exports.export_response(
                 fmt, "acheteurs", exports.BUYER_COLUMNS, rows, "Acheteurs"
             )
-        page = queries.search_buyers(con, q, departement, _int(request, "page", 1), PAGE_SIZE)
+        number = _int(request, "page", 1)
+        page = memo(
+            con,
+            "search",
+            (q, departement, number, PAGE_SIZE),
+            lambda: queries.search_buyers(con, q, departement, number, PAGE_SIZE),
+        )
     except queries.QueryError as error:
         return _bad_request(request, error)
     return render(
@@ -99,7 +105,7 @@ def _contract_filters(request: HttpRequest) -> queries.ContractFilters:
 
 def buyer_detail(request: HttpRequest, siret: str) -> HttpResponse:
     con = connection()
-    buyer = queries.buyer_summary(con, siret)
+    buyer = memo(con, "buyer_summary", siret, lambda: queries.buyer_summary(con, siret), 1024)
     if buyer is None:
         raise Http404("Acheteur introuvable dans les données.")
     try:
@@ -110,7 +116,13 @@ def buyer_detail(request: HttpRequest, siret: str) -> HttpResponse:
             _check_export_size(total)
             rows = queries.buyer_contracts(con, siret, filters, limit=total).rows
             return _contracts_export(fmt, f"marches-{siret}", rows)
-        page = queries.buyer_contracts(con, siret, filters, _int(request, "page", 1), PAGE_SIZE)
+        number = _int(request, "page", 1)
+        page = memo(
+            con,
+            "buyer_contracts",
+            (siret, filters.key(), number, PAGE_SIZE),
+            lambda: queries.buyer_contracts(con, siret, filters, number, PAGE_SIZE),
+        )
     except queries.QueryError as error:
         return _bad_request(request, error)
     label = buyer["name"] or f"Acheteur {siret}"
@@ -122,7 +134,9 @@ def buyer_detail(request: HttpRequest, siret: str) -> HttpResponse:
             "label": label,
             "buyer": buyer,
             "filters": filters,
-            "facets": queries.buyer_facets(con, siret),
+            "facets": memo(
+                con, "buyer_facets", siret, lambda: queries.buyer_facets(con, siret), 1024
+            ),
             "families": queries.FAMILY_LABELS,
             "page": page,
             "contracts": list(exports.contract_rows(page.rows)),
