@@ -18,10 +18,23 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Adresse d'écoute."),
     port: int = typer.Option(8000, "--port", help="Port d'écoute."),
     workers: int = typer.Option(2, "--workers", min=1, help="Nombre de processus gunicorn."),
+    threads: int = typer.Option(
+        4,
+        "--threads",
+        min=1,
+        help="Fils d'exécution par processus : pendant qu'une requête attend l'entrepôt "
+        "(DuckDB travaille hors du verrou de Python), les autres avancent.",
+    ),
     migrate: bool = typer.Option(
         True,
         "--migrate/--no-migrate",
         help="Appliquer les migrations de la base avant de démarrer.",
+    ),
+    prepare: bool = typer.Option(
+        True,
+        "--prepare/--no-prepare",
+        help="Préparer le cache web de l'instantané courant avant de démarrer (sinon la "
+        "première requête le prépare).",
     ),
 ) -> None:
     """Démarre l'application web (gunicorn) sur http://HOST:PORT."""
@@ -31,7 +44,11 @@ def serve(
     # Static files are served by WhiteNoise from STATIC_ROOT: collect them at each start so that
     # an upgrade never serves stale CSS.
     _manage(["collectstatic", "--noinput", "--verbosity", "0"])
-    typer.echo(f"Ancrage est servi sur http://{host}:{port} ({workers} processus).")
+    if prepare:
+        _prepare_cache()
+    typer.echo(
+        f"Ancrage est servi sur http://{host}:{port} ({workers} processus de {threads} fils)."
+    )
     command = [
         sys.executable,
         "-m",
@@ -41,10 +58,26 @@ def serve(
         f"{host}:{port}",
         "--workers",
         str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
         "--access-logfile",
         "-",
     ]
     os.execv(sys.executable, command)
+
+
+def _prepare_cache() -> None:
+    """Build the web cache of the current snapshot once, before the workers need it."""
+    import time
+
+    from ancrage.web.observatory.warehouse import prepare
+
+    started = time.perf_counter()
+    path = prepare()
+    if path is not None:
+        typer.echo(f"Cache web de l'instantané prêt ({time.perf_counter() - started:.1f} s).")
 
 
 def web(ctx: typer.Context) -> None:
