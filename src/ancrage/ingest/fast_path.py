@@ -172,17 +172,17 @@ class FastPath:
         self.handle.close()
         self._submit_chunk(len(self.chunks) - 1)
         self._close_raw()
-        try:
-            results = [future.result() for future in self.sql_pending]
-        finally:
-            self.sql_pool.shutdown(cancel_futures=True)
         by_index = {c.index: c for c in files}
         handles: dict = {}
         try:
-            for missing, not_clean in results:
+            # Each chunk's records are routed as soon as it is done, while DuckDB works on the
+            # next one.
+            for future in self.sql_pending:
+                missing, not_clean = future.result()
                 self._route_staged(router, by_index, handles, missing)
                 self._route_staged(router, by_index, handles, not_clean)
         finally:
+            self.sql_pool.shutdown(cancel_futures=True)
             for handle in handles.values():
                 handle.close()
         for path in self.chunks:
