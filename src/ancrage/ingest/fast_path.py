@@ -1,6 +1,8 @@
-"""Staging of the SQL fast path: candidate records written as lines, normalised in one pass.
+"""Staging of the SQL fast path: candidate records written as lines, normalised by chunks.
 
-See :mod:`ancrage.ingest.sql_normalise` for what "clean" means and why.
+See :mod:`ancrage.ingest.sql_normalise` for what "clean" means and why. Chunks are normalised in
+a thread while the file is still being read; the records SQL does not normalise are handed to
+the Python normaliser by the main thread, chunk after chunk, in reading order.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class FastPath:
         self.staged = 0
         # A full chunk is normalised by DuckDB (which releases the GIL) in this thread while
         # the main thread reads on: the two cores work at once. Its results (the records to
-        # hand to Python) are routed by the main thread at the end, in order.
+        # hand to Python) are routed by the main thread in :meth:`finish`, in order.
         self.sql_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-chunks")
         self.sql_pending: list[Future] = []
         self._new_chunk()
