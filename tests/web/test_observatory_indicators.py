@@ -132,6 +132,63 @@ def test_changing_the_territory_changes_the_local_share(indicators):
     assert "50,0 %" in row_text(html, 'data-indicateur="local_share"')
 
 
+def test_a_list_of_communes_defines_local_on_the_buyer_page(indicators):
+    client = Client()
+    # Paris only: S3 (Paris) is local, S1 (Rennes) and S2 (Brest) are not; GB stays apart.
+    html = page_text(client.get(f"/acheteurs/{R}/?territoire=communes&communes=75056"))
+    text = plain(html)
+    assert "Liste personnalisée de 1 commune" in text
+    assert "sans comparaison aux pairs" in text
+    local = row_text(html, 'data-indicateur="local_share"')
+    assert "33,3 %" in local and "1 / 3" in local
+    # Rennes and Brest, written with spaces and semicolons; the list alone selects it.
+    html = page_text(client.get(f"/acheteurs/{R}/?communes=35238%20;29019"))
+    assert "Liste personnalisée de 2 communes" in plain(html)
+    assert "66,7 %" in row_text(html, 'data-indicateur="local_share"')
+    # The form shows the list back, and the shareable links carry it.
+    assert 'value="29019, 35238"' in html  # sorted
+    assert "territoire=communes&communes=29019%2C35238" in html
+    # Suppliers' badges follow the list: S3 is local only with Paris.
+    paris = page_text(client.get(f"/acheteurs/{R}/?territoire=communes&communes=75056"))
+    suppliers = table_rows(paris, "table-titulaires")
+    assert any("INSERTION PARIS" in r and "Local" in r for r in suppliers)
+    assert not any("BREST INDUSTRIES" in r and "Local" in r for r in suppliers)
+
+
+def test_a_list_of_communes_in_exports_and_api(indicators):
+    client = Client()
+    response = client.get(
+        f"/acheteurs/{R}/indicateurs/synthese/?export=csv&territoire=communes&communes=75056"
+    )
+    assert response.status_code == 200
+    assert f"indicateurs-synthese-{R}-communes-1" in response["Content-Disposition"]
+    rows = _csv(response)
+    local = next(r for r in rows if r[0] == "local_share")
+    assert float(local[5]) == pytest.approx(100 / 3) and local[6:8] == ["1.0", "3.0"]
+    assert local[-1] == "custom:75056"
+    api = client.get(f"/api/buyers/{R}/indicators?year=2024&territory=communes:75056").json()
+    share = next(r for r in api["results"] if r["id"] == "local_share")
+    assert share["value"] == pytest.approx(100 / 3) and share["peer_median"] is None
+    assert api["territory"]["label"] == "Liste personnalisée de 1 commune"
+    assert api["source"] == "calcul"
+    # Territory pages compare places with the standard definitions only.
+    response = client.get("/territoires/departement/35/?territoire=communes&communes=75056")
+    assert response.status_code == 400
+    assert "ne s'applique qu'à la page d'un acheteur" in page_text(response)
+    api = client.get("/api/territories/departement/35/indicators?territory=communes:75056")
+    assert api.status_code == 400
+
+
+def test_a_list_of_communes_must_be_readable(indicators):
+    for query, message in (
+        ("territoire=communes", "au moins un code commune"),
+        ("communes=3523", "Codes commune INSEE invalides"),
+        ("communes=" + ",".join(f"{35000 + i}" for i in range(1001)), "au plus 1000 communes"),
+    ):
+        html = page_text(Client().get(f"/acheteurs/{R}/?{query}"))
+        assert message in html, query
+
+
 def test_unreadable_territory_is_explained_in_french(indicators):
     html = page_text(Client().get(f"/acheteurs/{R}/?territoire=planete"))
     assert "Paramètre invalide" in html and "Territoire inconnu : 'planete'" in html

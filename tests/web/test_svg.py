@@ -121,3 +121,28 @@ def test_points_map_draws_only_what_is_in_the_frame():
     titled = [c for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title") is not None]
     assert [c.find(f"{SVG}title").text for c in titled] == ["Rennes"]
     assert titled[0].get("fill") == maps.LOCAL
+
+
+def test_convex_hull_keeps_the_outer_points_only():
+    points = [(0, 0), (2, 0), (2, 2), (0, 2), (1, 1), (1, 0), (0, 0)]
+    assert sorted(maps.convex_hull(points)) == [(0, 0), (0, 2), (2, 0), (2, 2)]
+    assert maps.convex_hull([(1, 1), (1, 1)]) == [(1, 1)]
+
+
+def test_an_area_known_by_points_is_drawn_and_labelled():
+    area = maps.PointArea(((-1.68, 48.11), (-1.6, 48.2), (-1.75, 48.05)), "EPCI : 3 communes")
+    svg = maps.choropleth(
+        {"35": 40.0},
+        level="departements",
+        frame=maps.Frame.around(["35"]),
+        unit="%",
+        title="Carte",
+        desc="Un EPCI dessiné par ses communes.",
+        area=area,
+    )
+    root = parse(svg)
+    dots = [c for c in root.iter(f"{SVG}circle") if c.get("r") == "1.8"]
+    assert len(dots) == 4  # three communes and the legend's sample
+    hull = [p for p in root.iter(f"{SVG}polygon") if p.get("stroke-dasharray")]
+    assert len(hull) == 1 and len(hull[0].get("points").split()) == 3
+    assert "EPCI : 3 communes" in svg

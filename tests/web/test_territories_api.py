@@ -60,6 +60,24 @@ def test_region_and_epci_pages(data):
     assert "EPCI : Rennes Métropole" in plain(epci)
     social = table_rows(epci, "indicateurs-responsible")[0]
     assert "25,0 % 1 / 4" in social  # only the Ville de Rennes
+    # No EPCI outline in the reference data: its member communes and their hull, said so.
+    import duckdb
+
+    from ancrage import reference
+
+    ref = duckdb.connect()
+    reference.register(ref)
+    located = ref.execute(
+        "SELECT count(*) FROM ref_epci_members m JOIN ref_communes c ON c.code = m.commune_code "
+        "WHERE m.epci_siren = '243500139' AND c.latitude IS NOT NULL"
+    ).fetchone()[0]
+    assert located > 10
+    svg = re.search(r'id="carte-territoire">.*?</svg>', epci, re.S).group(0)
+    assert len(re.findall(r'<circle [^>]*r="1.8" fill="#c9191e"/>', svg)) == located + 1  # legend
+    assert 'stroke-dasharray="4 3"' in svg
+    assert f"Rennes Métropole : ses {located} communes membres et leur enveloppe" in svg
+    caption = plain(re.search(r'id="carte-territoire">.*?</figure>', epci, re.S).group(0))
+    assert "n'ont pas le contour des EPCI" in caption and "qu'une approximation" in caption
     assert Client().get("/territoires/epci/999999999/").status_code == 404
     assert Client().get("/territoires/pays/fr/").status_code == 404
     bad = Client().get("/territoires/departement/35/?indicateur=median_distance_km")

@@ -23,8 +23,9 @@ from ancrage.web.observatory.warehouse import connection, memo
 router = Router(tags=["Indicateurs"])
 ERRORS = {400: Error, 404: Error, 422: Error}
 TERRITORY_HELP = (
-    "Définition du « local » : commune, epci, departement (défaut), region ou radius:KM "
-    "(rayon:KM accepté)"
+    "Définition du « local » : commune, epci, departement (défaut), region, radius:KM "
+    "(rayon:KM accepté) ou, pour un acheteur, une liste de communes communes:CODE,CODE "
+    "(codes INSEE ; valeurs calculées sur ses seuls marchés, sans comparaison aux pairs)"
 )
 
 
@@ -142,7 +143,7 @@ def buyer_indicators(
         lambda: indicator_data.buyer_rows(con, siret, parsed),
         1024,
     )
-    _, stored = indicator_data.values_source(con, parsed)
+    stored = parsed.kind != "custom" and indicator_data.values_source(con, parsed)[1]
     subject = {"siret": siret, "name": name}
     source = "indicator_values" if stored else "calcul"
     return _page(subject, parsed, rows, year, source, page, page_size)
@@ -169,6 +170,10 @@ def territory_indicators(
     con = connection()
     queries.check_page(page, page_size)
     parsed = _territory(territory)
+    if parsed.kind == "custom":
+        raise queries.QueryError(
+            "Une liste de communes ne s'applique qu'aux indicateurs d'un acheteur."
+        )
     ident = identity(con, kind, code)
     if ident is None:
         raise Http404(f"Territoire {kind} {code} inconnu.")

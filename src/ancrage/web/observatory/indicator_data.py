@@ -35,7 +35,10 @@ from ancrage.web.observatory.indicator_context import BREAKDOWN_IDS
 from ancrage.web.observatory.queries import AWARDEES_BY_BUYER, CONTRACTS_BY_BUYER, exists
 from ancrage.web.observatory.snapshot_cache import MARKER
 
-PUBLIC_KINDS = ("commune", "epci", "departement", "region", "radius")
+PUBLIC_KINDS = ("commune", "epci", "departement", "region", "radius", "custom")
+# A list of communes is computed for one buyer at a time, on its own contracts; the bound keeps
+# a request cheap (a département has at most about 900 communes).
+MAX_COMMUNES = 1000
 DEFAULT = Territory("departement")
 # Indicators whose numerator and denominator add up across buyers (shares, means): the only
 # ones a choropleth may aggregate from per-buyer rows. Medians and concentrations do not add up.
@@ -71,23 +74,58 @@ class LruCache:
 
 
 def parse_territory(text: str | None) -> Territory:
-    """The ``territoire`` query parameter: ``departement`` (default), ``rayon:30``…"""
-    value = (text or "").strip().lower()
-    if not value:
+    """The ``territoire`` query parameter: ``departement`` (default), ``rayon:30``, or a list of
+    communes (INSEE codes) ``communes:35238,35288`` (``custom:`` accepted)."""
+    raw = (text or "").strip()
+    if not raw:
         return DEFAULT
-    value = value.replace("rayon", "radius")
-    territory = Territory.parse(value)
+    kind, _, rest = raw.partition(":")
+    if kind.strip().lower() in ("communes", "custom"):
+        return custom_territory(rest)
+    territory = Territory.parse(raw.lower().replace("rayon", "radius"))
     if territory.kind not in PUBLIC_KINDS:
         raise TerritoryError(
-            "Territoire inconnu : choisissez commune, epci, departement, region ou rayon:KM "
-            "(par exemple rayon:30)."
+            "Territoire inconnu : choisissez commune, epci, departement, region, rayon:KM "
+            "(par exemple rayon:30) ou communes:CODES (par exemple communes:35238,35288)."
         )
     return territory
 
 
+def custom_territory(codes: str) -> Territory:
+    """A list of communes: INSEE codes separated by commas, semicolons or spaces."""
+    found = [c for c in re.split(r"[\s,;]+", codes.strip().upper()) if c]
+    if not found:
+        raise TerritoryError(
+            "Donnez au moins un code commune INSEE pour une liste de communes "
+            "(par exemple communes=35238,35288)."
+        )
+    if len(set(found)) > MAX_COMMUNES:
+        raise TerritoryError(
+            f"Une liste compte au plus {MAX_COMMUNES} communes ({len(set(found))} données) : "
+            "pour un territoire plus grand, choisissez l'EPCI, le département ou la région."
+        )
+    return Territory("custom", tuple(found))
+
+
 def territory_param(territory: Territory) -> str:
-    """The query-string form: ``departement``, ``rayon:30``."""
+    """The text form: ``departement``, ``rayon:30``, ``communes:35238,35288``."""
+    if territory.kind == "custom":
+        return "communes:" + ",".join(territory.value)  # type: ignore[arg-type]
     return str(territory).replace("radius", "rayon")
+
+
+def territory_query(territory: Territory) -> dict[str, str]:
+    """The query-string parameters of a territory (a list of communes has its own)."""
+    if territory.kind == "custom":
+        return {"territoire": "communes", "communes": ",".join(territory.value)}  # type: ignore[arg-type]
+    return {"territoire": territory_param(territory)}
+
+
+def territory_tag(territory: Territory) -> str:
+    """A short form for file names: ``departement``, ``rayon-30``, ``communes-12``."""
+    if territory.kind == "custom":
+        return f"communes-{len(territory.value)}"  # type: ignore[arg-type]
+    return territory_param(territory).replace(":", "-")
 
 
 def _slug(territory: Territory) -> str:
@@ -134,8 +172,11 @@ def values_source(con: duckdb.DuckDBPyConnection, territory: Territory) -> tuple
     """(table name, stored) holding every buyer × year for ``territory``; computed if needed.
 
     Stored values come from the snapshot cache, sorted by buyer (a buyer's rows are then a few
-    blocks instead of a scan of millions of rows); others are computed once per process.
+    blocks instead of a scan of millions of rows); others are computed once per process. Never
+    for a list of communes (see :func:`buyer_rows`).
     """
+    if territory.kind == "custom":
+        raise ValueError("Une liste de communes se calcule acheteur par acheteur.")
     if _stored(con, territory):
         return (SORTED if exists(con, SORTED) else "indicator_values"), True
     name = f"web_iv_{_slug(territory)}"
@@ -203,7 +244,24 @@ def locality_table(con: duckdb.DuckDBPyConnection, territory: Territory) -> str:
 def buyer_rows(
     con: duckdb.DuckDBPyConnection, siret: str, territory: Territory
 ) -> list[dict[str, Any]]:
-    """Every indicator row of a buyer, all years, for ``territory`` (catalogue order)."""
+    """Every indicator row of a buyer, all years, for ``territory`` (catalogue order).
+
+    For a list of communes the indicators are computed on the buyer's own contracts, without
+    peers: the other buyers of its group are elsewhere, so comparing their share of suppliers
+    in the same communes would mean nothing.
+    """
+    if territory.kind == "custom":
+        rows = _with_meta(_run(con, territory, ["year"], None, siret))
+        for row in rows:
+            row.update(
+                buyer_id=siret,
+                territory=str(territory),
+                peer_group=None,
+                peer_median=None,
+                peer_percentile=None,
+                peer_count=None,
+            )
+        return rows
     table, _ = values_source(con, territory)
     rows = _dicts(
         con.execute(
@@ -235,8 +293,9 @@ def scope(
     con: duckdb.DuckDBPyConnection, territory: Territory, value: str, place: str | None = None
 ) -> None:
     """Fill the scope tables with one buyer's contracts (``place`` None) or a place's."""
-    loc = locality_table(con, territory)
-    key = f"{loc}|{place}|{value}"
+    custom = territory.kind == "custom"
+    loc = "awardee_locality" if custom else locality_table(con, territory)
+    key = f"{str(territory) if custom else loc}|{place}|{value}"
     if _SCOPE_KEY.get(con) == key and exists(con, SCOPE["contracts"]):
         return
     by_buyer = exists(con, CONTRACTS_BY_BUYER)
@@ -264,12 +323,32 @@ def scope(
             "awardees": ("SELECT * FROM awardees", in_scope),
             "awardee_locality": (f"SELECT * FROM {loc}", in_scope),
         }
+    if custom:
+        del sources["awardee_locality"]
     for name, (source, condition) in sources.items():
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {SCOPE[name]} AS {source} WHERE {condition}",
             params if by_buyer else [],
         )
+    if custom:
+        _scope_locality(con, territory)
     _SCOPE_KEY[con] = key
+
+
+def _scope_locality(con: duckdb.DuckDBPyConnection, territory: Territory) -> None:
+    """The locality of the scope's awardees only (a list of communes is not kept per process):
+    the enrichment reads ``contracts`` and ``awardees``, shadowed here by temporary views of
+    the scope on this thread's cursor."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW contracts AS SELECT * FROM {SCOPE['contracts']}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW awardees AS SELECT * FROM {SCOPE['awardees']}")
+    try:
+        enrichment.locality(con, territory)
+    finally:
+        con.execute("DROP VIEW IF EXISTS temp.contracts")
+        con.execute("DROP VIEW IF EXISTS temp.awardees")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {SCOPE['awardee_locality']} AS SELECT * FROM awardee_locality"
+    )
 
 
 def _inputs(con: duckdb.DuckDBPyConnection) -> IndicatorInputs:
@@ -449,6 +528,11 @@ def territory_rows(
         rows = _sorted(rows, ["year"], None)
     else:
         rows = _run(con, territory, ["year"], None, code, place=kind)
+    return _with_meta(rows)
+
+
+def _with_meta(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Unit, target, gap, availability and reason of engine rows (as ``indicator_values``)."""
     for row in rows:
         ind = get(row["indicator_id"])
         row["unit"], row["target"] = ind.unit, ind.target

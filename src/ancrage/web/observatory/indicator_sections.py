@@ -1,7 +1,8 @@
 """The indicator sections of the buyer page (registered with ``register_buyer_section``).
 
 Query string (shareable URLs): ``territoire`` (``departement`` by default, ``commune``, ``epci``,
-``region``, ``rayon:30``) and ``annee_indicateurs`` (the most recent year by default).
+``region``, ``rayon:30``, or ``communes`` with ``communes=35238,35288``, a list of INSEE codes)
+and ``annee_indicateurs`` (the most recent year by default).
 """
 
 from __future__ import annotations
@@ -37,17 +38,31 @@ TERRITORY_CHOICES = [
     ("region", "Même région"),
     ("rayon", "Rayon autour de l'acheteur (km)"),
 ]
+CUSTOM_CHOICE = ("communes", "Liste de communes (codes INSEE)")
 
 
-def selection(request: HttpRequest) -> Territory:
-    """The territory of the query string (French ``QueryError`` when unreadable)."""
-    text = request.GET.get("territoire", "")
-    if text.strip() == "rayon":  # the form sends the radius in its own field
+def selection(request: HttpRequest, allow_custom: bool = True) -> Territory:
+    """The territory of the query string (French ``QueryError`` when unreadable).
+
+    The form sends the radius and the list of communes in their own fields (``rayon_km``,
+    ``communes``); ``communes`` alone also selects the list.
+    """
+    text = request.GET.get("territoire", "").strip()
+    communes = request.GET.get("communes", "").strip()
+    if text == "rayon":
         text = f"rayon:{request.GET.get('rayon_km', '').strip() or '30'}"
+    elif text == "communes" or (not text and communes):
+        text = f"communes:{communes}"
     try:
-        return indicator_data.parse_territory(text)
+        territory = indicator_data.parse_territory(text)
     except TerritoryError as error:
         raise QueryError(str(error)) from None
+    if territory.kind == "custom" and not allow_custom:
+        raise QueryError(
+            "Une liste de communes ne s'applique qu'à la page d'un acheteur : sur une page de "
+            "territoire, choisissez commune, EPCI, département, région ou rayon."
+        )
+    return territory
 
 
 def year_of(request: HttpRequest, rows: list[dict[str, Any]]) -> int | None:
@@ -68,10 +83,18 @@ def cpv_labels(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {division: f"{division} — {label}" for division, label in rows}
 
 
-def territory_form(territory: Territory) -> dict[str, Any]:
-    kind = "rayon" if territory.kind == "radius" else territory.kind
+def territory_form(territory: Territory, allow_custom: bool = True) -> dict[str, Any]:
+    kind = {"radius": "rayon", "custom": "communes"}.get(territory.kind, territory.kind)
     radius = f"{territory.value:g}" if territory.kind == "radius" else "30"
-    return {"choices": TERRITORY_CHOICES, "kind": kind, "radius": radius}
+    communes = ", ".join(territory.value) if territory.kind == "custom" else ""  # type: ignore[arg-type]
+    choices = [*TERRITORY_CHOICES, CUSTOM_CHOICE] if allow_custom else TERRITORY_CHOICES
+    return {
+        "choices": choices,
+        "kind": kind,
+        "radius": radius,
+        "custom": allow_custom,
+        "communes": communes,
+    }
 
 
 def _points(suppliers: list[dict[str, Any]]) -> list[maps.Point]:
@@ -195,7 +218,7 @@ def buyer_context(
         breakdowns.append({"id": dimension, "title": title, "columns": columns, "lines": blines})
     suppliers = supplier_data.buyer_suppliers(con, siret, territory, year)
     place = supplier_data.buyer_place(con, siret)
-    params = {"territoire": indicator_data.territory_param(territory)}
+    params = indicator_data.territory_query(territory)
     if year is not None:
         params["annee_indicateurs"] = str(year)
     return {
@@ -223,7 +246,10 @@ def buyer_context(
         "maps": supplier_maps(place, territory, suppliers),
         "params": params,
         "query": urlencode(params),
-        "stored": indicator_data.values_source(con, territory)[1],
+        # Territory pages take no list of communes: their links keep the default definition.
+        "territory_link": "departement" if territory.kind == "custom" else params["territoire"],
+        "custom": territory.kind == "custom",
+        "stored": territory.kind != "custom" and indicator_data.values_source(con, territory)[1],
     }
 
 
@@ -250,8 +276,7 @@ def indicators_section(
 ) -> str:
     key = (
         buyer["siret"],
-        request.GET.get("territoire", ""),
-        request.GET.get("rayon_km", ""),
+        *(request.GET.get(name, "") for name in ("territoire", "rayon_km", "communes")),
         request.GET.get("annee_indicateurs", ""),
     )
     return memo(con, "buyer_section", key, lambda: _render(request, buyer, con), SECTION_CACHE_SIZE)

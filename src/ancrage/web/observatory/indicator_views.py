@@ -120,7 +120,7 @@ def buyer_export(request: HttpRequest, siret: str, table: str) -> HttpResponse:
         year = year_of(request, rows)
     except queries.QueryError as error:
         return _bad_request(request, error)
-    suffix = indicator_data.territory_param(territory).replace(":", "-")
+    suffix = indicator_data.territory_tag(territory)
     name = f"indicateurs-{table}-{siret}-{suffix}"
     if table == "titulaires":
         suppliers = supplier_data.buyer_suppliers(con, siret, territory, year)

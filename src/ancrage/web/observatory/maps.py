@@ -214,6 +214,52 @@ def points_map(
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class PointArea:
+    """An area known only by points (an EPCI: its member communes, no polygon in the reference
+    data), drawn as the points and their convex hull, with a legend that says so."""
+
+    points: tuple[tuple[float, float], ...]  # (lon, lat)
+    label: str  # legend, e.g. « EPCI : mairies des 43 communes membres et leur enveloppe »
+
+
+def convex_hull(points: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The convex hull of (x, y) points, counter-clockwise (Andrew's monotone chain)."""
+    unique = sorted(set(points))
+    if len(unique) <= 2:
+        return unique
+
+    def cross(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for p in unique:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[tuple[float, float]] = []
+    for p in reversed(unique):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def _area(area: PointArea, frame: Frame) -> list[str]:
+    """The hull (dashed, no fill) and the points of ``area`` in ``frame``."""
+    xy = [frame.xy(lon, lat) for lon, lat in area.points]
+    parts = []
+    hull = convex_hull(xy)
+    if len(hull) >= 3:
+        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in hull)
+        parts.append(
+            f'<polygon points="{coords}" fill="#c9191e" fill-opacity="0.08" stroke="#c9191e" '
+            'stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
+    parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="#c9191e"/>' for x, y in xy]
+    return parts
+
+
 def classes(values: Iterable[float | None], count: int = len(PALETTE)) -> list[float]:
     """Upper bounds of equal-width classes between the minimum and the maximum value."""
     known = [v for v in values if v is not None]
@@ -247,8 +293,12 @@ def choropleth(
     desc: str,
     highlight: str | None = None,
     names: dict[str, str] | None = None,
+    area: PointArea | None = None,
 ) -> str:
-    """Outlines of ``level`` coloured by ``values`` (code → value); grey hatching = no data."""
+    """Outlines of ``level`` coloured by ``values`` (code → value); grey hatching = no data.
+
+    ``area`` (an EPCI) is drawn over them as points and their convex hull.
+    """
     bounds = classes(values.values())
     features = outlines(level)
     fill, titles = {}, {}
@@ -260,6 +310,8 @@ def choropleth(
         shown = "non disponible" if values[code] is None else _fmt(values[code], unit)
         titles[code] = f"{name} ({code}) : {shown}"
     legend_h = 22 * (len(PALETTE) + 1) if len(bounds) > 1 else 44
+    if area is not None:
+        legend_h += 22
     head, uid = _open(frame.width, frame.height + legend_h, title, desc, "ancrage-map")
     parts = [head, _clip(uid, frame), *_base(frame, level, fill, titles)]
     if highlight and highlight in features:
@@ -267,6 +319,8 @@ def choropleth(
             f'<path d="{_outline_path(level, highlight, frame)}" fill="none" '
             'stroke="#c9191e" stroke-width="2.5"/>'
         )
+    if area is not None:
+        parts += _area(area, frame)
     parts.append("</g>")
     y = frame.height + 6
     entries = []
@@ -283,5 +337,11 @@ def choropleth(
             f'<text x="30" y="{y + 12}" font-size="12">{escape(text)}</text>'
         )
         y += 22
+    if area is not None:
+        parts.append(
+            f'<rect x="8" y="{y}" width="16" height="14" fill="#c9191e" fill-opacity="0.08" '
+            f'stroke="#c9191e" stroke-dasharray="4 3"/><circle cx="16" cy="{y + 7}" r="1.8" '
+            f'fill="#c9191e"/><text x="30" y="{y + 12}" font-size="12">{escape(area.label)}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)

@@ -171,6 +171,13 @@ def choropleth(
     )
     highlight = ident["code"] if kind == "departement" else None
     frame = maps.Frame.around(codes, margin=0.08)
+    area, area_text = None, None
+    if kind == "epci":
+        area, area_text = epci_area(con, ident)
+        if area is not None:
+            text += ". " + area_text
+            # Zoom on the EPCI's départements: an EPCI is small on the map of its région.
+            frame = maps.Frame.around(ident["departements"] or codes, margin=0.35)
     svg = maps.choropleth(
         shown,
         level="departements",
@@ -179,8 +186,45 @@ def choropleth(
         title=f"Carte : {ind.label}",
         desc=text,
         highlight=highlight,
+        area=area,
     )
-    return {"svg": svg, "rows": rows, "text": text, "attribution": maps.ATTRIBUTION}
+    return {
+        "svg": svg,
+        "rows": rows,
+        "text": text,
+        "area_text": area_text,
+        "attribution": maps.ATTRIBUTION,
+    }
+
+
+def epci_area(
+    con: duckdb.DuckDBPyConnection, ident: dict[str, Any]
+) -> tuple[maps.PointArea | None, str | None]:
+    """An EPCI drawn by its member communes: the reference tables give each commune a point (its
+    town hall, else its centre) but no outline, so the map shows the points and their convex
+    hull, and says that the hull only approximates the EPCI's territory."""
+    rows = con.execute(
+        "SELECT c.longitude, c.latitude FROM ref_epci_members m "
+        "JOIN ref_communes c ON c.code = m.commune_code "
+        "WHERE m.epci_siren = ? AND c.latitude IS NOT NULL AND c.longitude IS NOT NULL",
+        [ident["code"]],
+    ).fetchall()
+    members = con.execute(
+        "SELECT count(*) FROM ref_epci_members WHERE epci_siren = ?", [ident["code"]]
+    ).fetchone()[0]
+    if not rows:
+        return None, None
+    count = len(rows)
+    label = f"{ident['name']} : ses {count} communes membres et leur enveloppe"
+    text = (
+        f"Les données de référence n'ont pas le contour des EPCI : {ident['name']} est dessiné "
+        f"par ses {count} communes membres (point de la mairie, à défaut centre de la commune) "
+        "et par l'enveloppe convexe de ces points, en pointillés rouges, qui n'est qu'une "
+        "approximation de son territoire"
+    )
+    if members > count:
+        text += f" ({members - count} commune(s) sans position connue ne sont pas dessinées)"
+    return maps.PointArea(tuple((lon, lat) for lon, lat in rows), label), text + "."
 
 
 def _indicator_choice(request: HttpRequest) -> str:
@@ -235,7 +279,7 @@ def territory_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse
     if ident is None:
         raise Http404("Territoire inconnu.")
     try:
-        territory = selection(request)
+        territory = selection(request, allow_custom=False)
         indicator_id = _indicator_choice(request)
         rows = territory_rows(con, kind, code, territory)
         year = year_of(request, rows)
@@ -280,7 +324,7 @@ def territory_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse
             "kind": kind,
             "ident": ident,
             "territory_label": territory.label,
-            "territory_form": territory_form(territory),
+            "territory_form": territory_form(territory, allow_custom=False),
             "extra_hidden": {"indicateur": indicator_id},
             "year": year,
             "years": years,
@@ -306,8 +350,7 @@ def territory_detail(request: HttpRequest, kind: str, code: str) -> HttpResponse
 
 def _export(request, fmt, kind, code, territory, year, rows, ranked, carto) -> HttpResponse:
     table = request.GET.get("tableau", "indicateurs")
-    name = f"territoire-{kind}-{code}-{table}-{indicator_data.territory_param(territory)}"
-    name = name.replace(":", "-")
+    name = f"territoire-{kind}-{code}-{table}-{indicator_data.territory_tag(territory)}"
     if table == "classement":
         columns = [
             ("rank", "Rang"),
