@@ -272,6 +272,28 @@ def load_test(data_dir: Path, subjects: dict, args: argparse.Namespace, work: Pa
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        errors = _errors(Path(f"{prefix}_failures.csv"), work / "gunicorn.log")
+        if errors:
+            print("Erreurs :\n  " + "\n  ".join(errors))
+            (args.output.parent / "web-errors.txt").write_text("\n".join(errors) + "\n")
+
+
+def _errors(failures: Path, log: Path) -> list[str]:
+    """What failed: locust's failures, and the server's tracebacks (their last lines)."""
+    out = []
+    if failures.exists():
+        with failures.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                out.append(f"{row['Name']} : {row['Error']} ({row['Occurrences']} fois)")
+    if log.exists():
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith("Traceback"):
+                end = next((j for j in range(i + 1, len(lines)) if not lines[j].startswith(" ")), i)
+                out.append("serveur : " + " | ".join(lines[max(i - 1, 0) : end + 1][-4:]))
+            elif "[ERROR]" in line or "[CRITICAL]" in line:
+                out.append("serveur : " + line)
+    return out
 
 
 def _read_locust(path: Path) -> dict:
