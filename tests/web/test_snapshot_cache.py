@@ -169,8 +169,19 @@ def test_cache_of_a_removed_snapshot_is_pruned(tmp_path, monkeypatch):
     data = build(tmp_path / "data")
     monkeypatch.setenv("ANCRAGE_DATA_DIR", str(data))
     first = snapshot.current(data).id
+    leftovers = data / "web-cache" / first
+    leftovers.mkdir(parents=True)
+    for name in (
+        "web-0-0.0.1-base.duckdb",
+        "web-0-0.0.1-base.duckdb.lock",
+        "indicator_values.parquet",
+    ):
+        (leftovers / name).write_text("older format")
     assert Client().get("/healthz").status_code == 200
-    assert (data / "web-cache" / first).is_dir()
+    assert [p.name for p in leftovers.glob("web-*.duckdb")] == [
+        snapshot_cache.path_for(data, snapshot.current(data), web_warehouse.layers()).name
+    ]
+    assert not (leftovers / "indicator_values.parquet").exists()
     for contract in ("r5", "r4"):  # two imports: the first snapshot is removed (2 kept)
         _publish_without(data, contract)
         assert Client().get("/healthz").status_code == 200

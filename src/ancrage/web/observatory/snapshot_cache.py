@@ -233,7 +233,8 @@ def _compiled(key: tuple, expr: Callable[[], ibis.Table]) -> str:
 
 
 def _prune(data_dir: Path, root: Path) -> None:
-    """Remove the caches of snapshots the warehouse no longer has, and files of older formats."""
+    """Remove the caches of snapshots the warehouse no longer has, and files of older formats
+    (``indicator_values.parquet`` is the sorted copy older versions of the site wrote)."""
     snapshots = data_dir / "snapshots"
     if not root.is_dir() or not snapshots.is_dir():
         return
@@ -244,7 +245,7 @@ def _prune(data_dir: Path, root: Path) -> None:
         if not (snapshots / path.name).is_dir():
             shutil.rmtree(path, ignore_errors=True)
             continue
-        for old in path.glob("web-*.duckdb"):
+        for old in [*path.glob("web-*"), path / "indicator_values.parquet"]:
             if not old.name.startswith(prefix):
                 old.unlink(missing_ok=True)
 
