@@ -25,6 +25,15 @@ def serve(
         help="Fils d'exécution par processus : pendant qu'une requête attend l'entrepôt "
         "(DuckDB travaille hors du verrou de Python), les autres avancent.",
     ),
+    keep_alive: int = typer.Option(
+        0,
+        "--keep-alive",
+        min=0,
+        help="Secondes pendant lesquelles une connexion inactive reste ouverte. 0 (défaut) : une "
+        "connexion par requête ; sinon un client qui réutilise la connexion au moment où le "
+        "serveur la ferme reçoit une erreur. Derrière un mandataire inverse, c'est lui qui garde "
+        "les connexions des navigateurs.",
+    ),
     migrate: bool = typer.Option(
         True,
         "--migrate/--no-migrate",
@@ -62,6 +71,8 @@ def serve(
         "gthread",
         "--threads",
         str(threads),
+        "--keep-alive",
+        str(keep_alive),
         "--access-logfile",
         "-",
     ]
