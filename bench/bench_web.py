@@ -440,7 +440,8 @@ def main(argv: list[str] | None = None) -> None:
             "duration_s": args.duration,
             "workers": 2,
             "threads": args.threads,
-            "mode": "production (ANCRAGE_PRODUCTION=1, derrière un mandataire TLS simulé)",
+            "mode": "production (ANCRAGE_PRODUCTION=1, derrière un mandataire TLS simulé), "
+            "une connexion par requête (ancrage serve, --keep-alive 0 par défaut)",
             "buyers_visited": args.load_buyers,
             "think_time_s": list(args.think),
             "pages": load,
