@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
+from binascii import hexlify
 from bisect import bisect_left, bisect_right
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import accumulate
 from pathlib import Path
 
 import duckdb
@@ -52,7 +54,7 @@ class FastPath:
         self.sql_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-chunks")
         self.sql_pending: list[Future] = []
         self._new_chunk()
-        self.raw_hashes: list[str] = []
+        self.raw_hashes: list[bytes] = []  # hex digests, ASCII
         self.raw_texts: list[bytes] = []  # UTF-8: Arrow takes bytes far faster than str
         self.raw_writer: pq.ParquetWriter | None = None
         # Compressing the raw texts releases the GIL: a thread does it while reading goes on.
@@ -77,37 +79,52 @@ class FastPath:
         The identity of a fast-path record is the MD5 of its line; its text is stored in
         ``raw_records`` here, once, so that SQL never has to carry it.
         """
-        self.stage_batch(router, counts, position, [text])
+        self.stage_batch(router, counts, position, [text.encode()])
 
-    def stage_batch(self, router: Router, counts: FileCounts, first: int, texts: list[str]) -> None:
-        """:meth:`stage` for consecutive records (positions ``first``, ``first + 1``…), with one
-        write for the batch: the loop of a national file, kept free of per-record calls."""
+    def stage_batch(
+        self, router: Router, counts: FileCounts, first: int, texts: list[bytes]
+    ) -> None:
+        """:meth:`stage` for consecutive records (positions ``first``, ``first + 1``…) given as
+        UTF-8 texts, with one write for the batch: the loop of a national file, kept free of
+        per-record calls."""
         known, quarantined = router.known, router.quarantined
         md5 = hashlib.md5
-        file_index, base = counts.index, counts.index * FILE_ORDER_SHIFT
-        offset, lines = self.written, []
+        head = b'{"f":%d,"p":' % counts.index
+        lines: list[bytes] = []
+        hashes: list[bytes] = []
+        kept: list[bytes] = []
+        positions: list[int] = []
+        # (bound methods and plain lists: this loop runs once per record of a national file)
+        add_line, add_hash, add_text, add_position = (
+            lines.append,
+            hashes.append,
+            kept.append,
+            positions.append,
+        )
         for position, text in enumerate(texts, first):
-            if "null" in text:  # never clean: straight to the Python normaliser
-                record, error = parse_record(text)
-                router.route(counts, position, "marche", record, text if error else None, error)
+            if b"null" in text:  # never clean: straight to the Python normaliser
+                decoded = text.decode()
+                record, error = parse_record(decoded)
+                router.route(counts, position, "marche", record, decoded if error else None, error)
                 continue
-            encoded = text.encode()
-            digest = md5(encoded, usedforsecurity=False).digest()
+            digest = md5(text, usedforsecurity=False).digest()
             if digest in known or digest in quarantined:
                 router.known_duplicate(counts, position, digest)
                 continue
             known.add(digest)
-            hex_digest = digest.hex()
-            line = f'{{"f":{file_index},"p":{position},"h":"{hex_digest}","r":'.encode()
-            line += encoded + b"}\n"
-            lines.append(line)
-            self.offsets.append(offset)
-            offset += len(line)
-            self.raw_hashes.append(hex_digest)
-            self.raw_texts.append(encoded)
-            self.positions.append(base + position)
+            hex_digest = hexlify(digest)
+            add_line(b'%s%d,"h":"%s","r":%s}\n' % (head, position, hex_digest, text))
+            add_hash(hex_digest)
+            add_text(text)
+            add_position(position)
+        starts = list(accumulate(map(len, lines), initial=self.written))
+        self.offsets.extend(starts[:-1])
+        base = counts.index * FILE_ORDER_SHIFT
+        self.positions.extend([base + p for p in positions] if base else positions)
+        self.raw_hashes.extend(hashes)
+        self.raw_texts.extend(kept)
         self.handle.write(b"".join(lines))
-        self.written = offset
+        self.written = starts[-1]
         self.staged += len(lines)
         if len(self.raw_texts) >= RAW_BATCH:
             self._flush_raw()

@@ -182,8 +182,7 @@ def _read_json(
                 and item.error is None
                 and (item.text is not None or isinstance(record, dict))
                 and _fast_candidate(item.kind, info)
-                and "null" not in text
-            ):
+            ):  # (a record with a ``null`` goes on to the Python normaliser from there)
                 fast.stage(router, counts, item.position, text)
                 continue
             raw, error = item.raw, item.error
@@ -206,7 +205,8 @@ def _route_batch(
     if _fast_candidate(batch.kind, info):
         fast.stage_batch(router, counts, batch.first, batch.texts)
         return
-    for position, text in enumerate(batch.texts, batch.first):
+    for position, encoded in enumerate(batch.texts, batch.first):
+        text = encoded.decode()
         record, error = parse_record(text)
         router.route(counts, position, batch.kind, record, text if error else None, error)
 
