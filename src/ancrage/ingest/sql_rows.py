@@ -59,8 +59,13 @@ CONTRACTS = f"""
 CREATE TABLE sql_contracts AS
 SELECT
     left(md5(concat_ws('|', 'marche', buyer_id, contract_ref, notified_raw,
-        array_to_string(list_sort(list_distinct(list_transform(awardees, lambda a: coalesce(a.supplier_id, '')))), ','),
-        trim(regexp_replace(lower(coalesce(object, '')), '[ \\t\\n\\r\\f\\v]+', ' ', 'g'), ' '))), 16)
+        -- (list functions cost per row: the usual single awardee is taken directly)
+        CASE WHEN len(awardees) = 1 THEN coalesce(awardees[1].supplier_id, '') ELSE
+        array_to_string(list_sort(list_distinct(list_transform(awardees, lambda a: coalesce(a.supplier_id, '')))), ',') END,
+        -- (the whitespace regex only where there is something to collapse)
+        CASE WHEN regexp_matches(object, '[\\t\\n\\r\\f\\v]|  ')
+             THEN trim(regexp_replace(lower(object), '[ \\t\\n\\r\\f\\v]+', ' ', 'g'), ' ')
+             ELSE trim(lower(coalesce(object, '')), ' ') END)), 16)
         AS contract_id,
     buyer_id || contract_ref AS uid, 'marche' AS kind, buyer_id, contract_ref AS id,
     CASE WHEN has_2022 AND has_2019 THEN 'hybrid' WHEN has_2022 THEN '2022' ELSE '2019' END AS schema_version,
