@@ -86,22 +86,21 @@ def build_snapshot(
     # order) for this import, since two workers may have staged the same content.
     for table in CHILD_TABLES:
         schema = ws.TABLES[table]
-        write(
-            table,
-            f"""
+        kept = f"""
             SELECT {_columns(schema)} FROM {prev(table)}
             WHERE content_hash IN (SELECT content_hash FROM winners WHERE _prev)
             UNION ALL
             SELECT {_columns(schema, "s.")} FROM {stage(table)} s
             JOIN (SELECT content_hash, _order FROM winners WHERE NOT _prev) w USING (content_hash, _order)
-            """,
-        )
+            """
+        if table == "quality_issues":
+            kept = _with_reused_ids(kept)
+        write(table, kept)
     # Sorted by buyer: readers of one buyer skip the other row groups. (Sorting by ranges of
     # buyers, each in memory, was measured slower than this one sort that spills to disk.)
     write(
         "contracts", "SELECT * FROM winners_wide ORDER BY buyer_id, notification_date, contract_id"
     )
-    _flag_reused_ids(con, target)
     write(
         "quarantine",
         f"""SELECT {_columns(ws.QUARANTINE)} FROM {prev("quarantine")}
@@ -229,18 +228,12 @@ def _carry_raw_records(previous: Snapshot | None, target: Path, work: Path, impo
         part.rename(directory / f"{import_id}-{part.name}")
 
 
-def _flag_reused_ids(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Several contracts of one buyer under one id (distinct lots or objects): a quality issue."""
-    path = target / "quality_issues.parquet"
-    con.execute(
-        f"""
-        COPY (
-          SELECT {_columns(ws.QUALITY_ISSUES)} FROM read_parquet('{path}')
-          WHERE rule <> 'duplicate_uid_distinct_lots'
-          UNION ALL
-          SELECT contract_id, buyer_id, 'id', id, 'duplicate_uid_distinct_lots', content_hash
-          FROM winners_wide WHERE uid IN (SELECT uid FROM winners_wide GROUP BY uid HAVING count(*) > 1)
-        ) TO '{target / "quality_issues.tmp.parquet"}' (FORMAT parquet, COMPRESSION zstd)
+def _with_reused_ids(issues: str) -> str:
+    """The quality issues of the kept records, plus one per contract whose buyer used its id for
+    several contracts (distinct lots or objects), computed again over the whole warehouse."""
+    return f"""
+        SELECT * FROM ({issues}) WHERE rule <> 'duplicate_uid_distinct_lots'
+        UNION ALL
+        SELECT contract_id, buyer_id, 'id', id, 'duplicate_uid_distinct_lots', content_hash
+        FROM winners_wide WHERE uid IN (SELECT uid FROM winners_wide GROUP BY uid HAVING count(*) > 1)
         """
-    )
-    (target / "quality_issues.tmp.parquet").replace(path)
