@@ -12,8 +12,10 @@ Each measurement runs in its own process; peak memory is the maximum resident se
 process tree (``resource.getrusage(RUSAGE_CHILDREN)``). Results go to ``bench/results/ingest.json``
 and a Markdown table is printed for the README.
 
+(a) and (b) run ``--repeat`` times (default 3), alternately; their medians give the ratio.
+
 Usage: .venv/bin/python bench/bench_ingest.py [--contracts 1500000] [--big-contracts 3000000]
-       [--skip-naive] [--skip-big] [--work bench/work]
+       [--repeat 3] [--skip-naive] [--skip-big] [--work bench/work]
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -52,6 +55,15 @@ def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, str]:
     if code != "0":
         raise SystemExit(f"échec de {' '.join(cmd)} :\n{done.stderr}")
     return float(wall), int(peak_kib) // 1024, done.stderr
+
+
+def _summary(runs: list[tuple[float, int]]) -> dict:
+    """Median wall time, highest peak memory, and every run."""
+    return {
+        "seconds": round(statistics.median(w for w, _ in runs), 1),
+        "peak_mib": max(p for _, p in runs),
+        "runs_seconds": [round(w, 1) for w, _ in runs],
+    }
 
 
 def generate(n: int, path: Path) -> None:
@@ -108,6 +120,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contracts", type=int, default=1_500_000)
     parser.add_argument("--big-contracts", type=int, default=3_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="passes of (a) and (b)")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-big", action="store_true")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
@@ -130,16 +143,19 @@ def main() -> int:
     data_dir = work / "warehouse"
     shutil.rmtree(data_dir, ignore_errors=True)
     env = os.environ | {"ANCRAGE_DATA_DIR": str(data_dir)}
-    wall, peak, _ = run(
-        [str(BIN / "ancrage"), "import", str(source), "--report-json", str(work / "report.json")],
-        env,
-    )
-    results["import"] = {"seconds": round(wall, 1), "peak_mib": peak}
-    print(f"(a) ancrage import : {wall:.1f} s, {peak} Mio", flush=True)
-
-    wall, peak, _ = run([sys.executable, "-c", FLOOR, str(ndjson)])
-    results["duckdb_floor"] = {"seconds": round(wall, 1), "peak_mib": peak}
-    print(f"(b) DuckDB read_json : {wall:.1f} s, {peak} Mio", flush=True)
+    # (a) and (b) alternate, --repeat times each: the median of each is reported, and every run
+    # is kept (on a shared machine, one run can be far off).
+    imports, floors = [], []
+    for turn in range(args.repeat):
+        shutil.rmtree(data_dir, ignore_errors=True)
+        command = [str(BIN / "ancrage"), "import", str(source)]
+        command += ["--report-json", str(work / "report.json")]
+        imports.append(run(command, env)[:2])
+        print(f"(a) ancrage import, passe {turn + 1} : {imports[-1][0]:.1f} s", flush=True)
+        floors.append(run([sys.executable, "-c", FLOOR, str(ndjson)])[:2])
+        print(f"(b) DuckDB read_json, passe {turn + 1} : {floors[-1][0]:.1f} s", flush=True)
+    results["import"] = _summary(imports)
+    results["duckdb_floor"] = _summary(floors)
 
     if not args.skip_naive:
         wall, peak, _ = run([sys.executable, "-c", NAIVE, str(source)])
