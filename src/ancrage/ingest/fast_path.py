@@ -153,8 +153,7 @@ class FastPath:
         if not self.raw_texts:
             return
         batch = pa.record_batch(
-            [pa.array(self.raw_hashes, pa.string()), pa.array(self.raw_texts, pa.string())],
-            schema=RAW_RECORDS,
+            [_string_array(self.raw_hashes), _string_array(self.raw_texts)], schema=RAW_RECORDS
         )
         self.raw_hashes, self.raw_texts = [], []
         if self.raw_writer is None:
@@ -260,6 +259,14 @@ class FastPath:
                 error,
                 digest=bytes.fromhex(hex_digest),
             )
+
+
+def _string_array(values: list[bytes]) -> pa.Array:
+    """An Arrow string array made of one joined buffer and its offsets: several times faster
+    than converting each object. The values are UTF-8 already (encoded from decoded text)."""
+    offsets = array("i", accumulate(map(len, values), initial=0))
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(values))]
+    return pa.Array.from_buffers(pa.string(), len(values), buffers)
 
 
 def _drop_all(con: duckdb.DuckDBPyConnection) -> None:
