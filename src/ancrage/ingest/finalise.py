@@ -99,11 +99,13 @@ def build_snapshot(
         if table == "quality_issues":
             kept = _with_reused_ids(kept)
         write(table, kept)
-    # Sorted by buyer: readers of one buyer skip the other row groups. (Sorting by ranges of
-    # buyers, each in memory, was measured slower than this one sort that spills to disk.)
-    write(
-        "contracts", "SELECT * FROM winners_wide ORDER BY buyer_id, notification_date, contract_id"
-    )
+    # Not sorted by buyer: the web's snapshot cache sorts its own copy, and a sort here too was
+    # the longest step of a national import (8.8 s of 51 s: 1.5 M wide rows spill beyond 1 GB).
+    # Written on one thread, so that rows keep a stable order, the same from one run to the
+    # next: the previous snapshot's, then this import's staged parts, each in reading order.
+    con.execute("SET preserve_insertion_order=true; SET threads=1")
+    write("contracts", "SELECT * FROM winners_wide")
+    con.execute("SET preserve_insertion_order=false; RESET threads")
     write(
         "quarantine",
         f"""SELECT {_columns(ws.QUARANTINE)} FROM {prev("quarantine")}
@@ -215,7 +217,9 @@ def _rank_revisions(con: duckdb.DuckDBPyConnection, prev, stage) -> None:
         WHERE content_hash IN (SELECT content_hash FROM winners WHERE _prev)
         UNION ALL
         SELECT {_columns(ws.CONTRACTS, "s.")} FROM {stage("contracts")} s
-        JOIN (SELECT content_hash, _order FROM winners WHERE NOT _prev) w USING (content_hash, _order);
+        -- a semi join: the staged rows are the probe side, so they come out in reading order
+        SEMI JOIN (SELECT content_hash, _order FROM winners WHERE NOT _prev) w
+            ON s.content_hash = w.content_hash AND s._order = w._order;
         """
     )
 

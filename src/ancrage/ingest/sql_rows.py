@@ -242,7 +242,8 @@ def stage_clean_rows(
             "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
         )
 
-    copy("contracts", "SELECT * FROM sql_contracts")
+    # (in reading order: the warehouse then comes out the same from one run to the next)
+    copy("contracts", "SELECT * FROM sql_contracts ORDER BY _order")
     copy(
         "awardees",
         # (unnest in the select list, beside its subscripts: a lateral unnest ran per contract)
