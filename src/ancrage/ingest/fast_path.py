@@ -77,20 +77,16 @@ class FastPath:
         self.handle = open(self.chunks[-1], "wb")
         self.written = 0
 
-    def stage(self, router: Router, counts: FileCounts, position: int, text: str) -> None:
-        """Stage one line for SQL, or count it as a duplicate if its content is already known.
+    def stage_batch(
+        self, router: Router, counts: FileCounts, first: int, texts: list[bytes]
+    ) -> None:
+        """Stage consecutive records (positions ``first``, ``first + 1``…), given as UTF-8
+        texts, for SQL, or count them as duplicates if their content is already known; one
+        write for the batch: the loop of a national file, kept free of per-record calls.
 
         The identity of a fast-path record is the MD5 of its line; its text is stored in
         ``raw_records`` here, once, so that SQL never has to carry it.
         """
-        self.stage_batch(router, counts, position, [text.encode()])
-
-    def stage_batch(
-        self, router: Router, counts: FileCounts, first: int, texts: list[bytes]
-    ) -> None:
-        """:meth:`stage` for consecutive records (positions ``first``, ``first + 1``…) given as
-        UTF-8 texts, with one write for the batch: the loop of a national file, kept free of
-        per-record calls."""
         known, quarantined = router.known, router.quarantined
         md5 = hashlib.md5
         head = b'{"f":%d,"p":' % counts.index

@@ -176,20 +176,14 @@ class _Buffer:
             return []
         rows = self.text[self.pos : end].encode().split(b"\n")
         texts: list[bytes] = []
-        add, count = texts.append, bytes.count
         for raw in rows:
-            # The checks of _balanced_line, inlined: this loop runs once per record.
             line = raw.strip()
-            if not line.endswith(b"},"):
+            if not line.endswith(b","):
                 break
-            line = line[:-1]
-            if (
-                not line.startswith(b"{")
-                or count(line, b"{") != count(line, b"}")
-                or count(line, b"[") != count(line, b"]")
-            ):
+            line = line[:-1].rstrip()
+            if not _balanced_line(line):
                 break
-            add(line)
+            texts.append(line)
         if len(texts) == len(rows):
             self.pos = end + 1
         else:
@@ -269,17 +263,21 @@ def repair(raw: str) -> tuple[Any, str | None]:
         return None, f"JSON invalide : {error.msg}."
 
 
-def _balanced_line(line: str) -> bool:
+_MARKS = {str: ("{", "}", "[", "]"), bytes: (b"{", b"}", b"[", b"]")}
+
+
+def _balanced_line(line: str | bytes) -> bool:
     """A line that starts and ends an object with as many openings as closings.
 
     Cheap (C-level counting) and enough to recognise a one-record-per-line layout; a line that
     passes but is not a whole record fails to parse and is quarantined, never silently lost.
     """
+    opening, closing, open_list, close_list = _MARKS[type(line)]
     return (
-        line.startswith("{")
-        and line.endswith("}")
-        and line.count("{") == line.count("}")
-        and line.count("[") == line.count("]")
+        line.startswith(opening)
+        and line.endswith(closing)
+        and line.count(opening) == line.count(closing)
+        and line.count(open_list) == line.count(close_list)
     )
 
 

@@ -170,21 +170,14 @@ def _read_json(
                 continue
             counts.records_read += 1
             text, record = item.text, item.record
-            if (
-                fast is not None
-                and item.error is None
-                and text is None
-                and isinstance(record, dict)
-            ):
-                text = orjson.dumps(record).decode()  # parsed by the slow path: staged compact
-            if (
-                fast is not None
-                and item.error is None
-                and (item.text is not None or isinstance(record, dict))
-                and _fast_candidate(item.kind, info)
-            ):  # (a record with a ``null`` goes on to the Python normaliser from there)
-                fast.stage(router, counts, item.position, text)
-                continue
+            if fast is not None and item.error is None and _fast_candidate(item.kind, info):
+                # (a record with a ``null`` goes on to the Python normaliser from there)
+                if text is not None:
+                    fast.stage_batch(router, counts, item.position, [text.encode()])
+                    continue
+                if isinstance(record, dict):  # parsed by the slow path: staged compact
+                    fast.stage_batch(router, counts, item.position, [orjson.dumps(record)])
+                    continue
             raw, error = item.raw, item.error
             if record is None and error is None:
                 record, error = parse_record(text)
