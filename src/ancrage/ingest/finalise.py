@@ -93,14 +93,12 @@ def build_snapshot(
     # The other tables are written meanwhile, on a second connection (one thread each: the two
     # cores stay busy).
     con.execute("SET preserve_insertion_order=true; SET threads=1")
-    side = con.cursor()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="contracts") as pool:
+    with con.cursor() as side, ThreadPoolExecutor(1, thread_name_prefix="contracts") as pool:
         contracts = pool.submit(write, "contracts", "SELECT * FROM winners_wide")
         try:
             _write_others(write, side, prev, stage, target)
         finally:
             contracts.result()
-    side.close()
     con.execute("SET preserve_insertion_order=false; RESET threads")
     _carry_raw_records(previous, target, work, import_id)
     report = build_report(con, stage, files, previous, import_id, started)

@@ -176,14 +176,22 @@ class _Buffer:
             return []
         rows = self.text[self.pos : end].encode().split(b"\n")
         texts: list[bytes] = []
+        add, count = texts.append, bytes.count
         for raw in rows:
+            # The checks of _balanced_line, inlined on the exact ``{…},`` layout: this loop runs
+            # once per record of a national file (measured 0.45 s per 300 MB faster than the
+            # call). Any other layout stops the batch and goes to record(), which calls it.
             line = raw.strip()
-            if not line.endswith(b","):
+            if not line.endswith(b"},"):
                 break
-            line = line[:-1].rstrip()
-            if not _balanced_line(line):
+            line = line[:-1]
+            if (
+                not line.startswith(b"{")
+                or count(line, b"{") != count(line, b"}")
+                or count(line, b"[") != count(line, b"]")
+            ):
                 break
-            texts.append(line)
+            add(line)
         if len(texts) == len(rows):
             self.pos = end + 1
         else:
@@ -263,21 +271,17 @@ def repair(raw: str) -> tuple[Any, str | None]:
         return None, f"JSON invalide : {error.msg}."
 
 
-_MARKS = {str: ("{", "}", "[", "]"), bytes: (b"{", b"}", b"[", b"]")}
-
-
-def _balanced_line(line: str | bytes) -> bool:
+def _balanced_line(line: str) -> bool:
     """A line that starts and ends an object with as many openings as closings.
 
     Cheap (C-level counting) and enough to recognise a one-record-per-line layout; a line that
     passes but is not a whole record fails to parse and is quarantined, never silently lost.
     """
-    opening, closing, open_list, close_list = _MARKS[type(line)]
     return (
-        line.startswith(opening)
-        and line.endswith(closing)
-        and line.count(opening) == line.count(closing)
-        and line.count(open_list) == line.count(close_list)
+        line.startswith("{")
+        and line.endswith("}")
+        and line.count("{") == line.count("}")
+        and line.count("[") == line.count("]")
     )
 
 
