@@ -101,22 +101,32 @@ class FastPath:
             kept.append,
             positions.append,
         )
-        for position, text in enumerate(texts, first):
-            if b"null" in text:  # never clean: straight to the Python normaliser
-                decoded = text.decode()
-                record, error = parse_record(decoded)
-                router.route(counts, position, "marche", record, decoded if error else None, error)
-                continue
-            digest = md5(text, usedforsecurity=False).digest()
-            if digest in known or digest in quarantined:
-                router.known_duplicate(counts, position, digest)
-                continue
-            known.add(digest)
-            hex_digest = hexlify(digest)
-            add_line(b'%s%d,"h":"%s","r":%s}\n' % (head, position, hex_digest, text))
-            add_hash(hex_digest)
-            add_text(text)
-            add_position(position)
+        # Digests already known before this batch are found in one vectorised search; those
+        # of this batch (and the newest) are in ``known.recent``, which stays put meanwhile.
+        digests = [md5(text, usedforsecurity=False).digest() for text in texts]
+        with known.held():
+            recent = known.recent
+            add_recent = recent.add
+            seen = known.in_sorted(digests).tolist()
+            for position, text, digest, old in zip(
+                range(first, first + len(texts)), texts, digests, seen, strict=True
+            ):
+                if b"null" in text:  # never clean: straight to the Python normaliser
+                    decoded = text.decode()
+                    record, error = parse_record(decoded)
+                    router.route(
+                        counts, position, "marche", record, decoded if error else None, error
+                    )
+                    continue
+                if old or digest in recent or digest in quarantined:
+                    router.known_duplicate(counts, position, digest)
+                    continue
+                add_recent(digest)
+                hex_digest = hexlify(digest)
+                add_line(b'%s%d,"h":"%s","r":%s}\n' % (head, position, hex_digest, text))
+                add_hash(hex_digest)
+                add_text(text)
+                add_position(position)
         starts = list(accumulate(map(len, lines), initial=self.written))
         self.offsets.extend(starts[:-1])
         base = counts.index * FILE_ORDER_SHIFT

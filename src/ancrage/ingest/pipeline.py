@@ -21,6 +21,7 @@ import orjson
 
 from ancrage import config
 from ancrage.ingest import detect, finalise
+from ancrage.ingest.digests import DigestSet
 from ancrage.ingest.fast_path import FastPath, sql_path_enabled
 from ancrage.ingest.json_stream import JsonBatch, JsonFormatError, parse_record, read_json
 from ancrage.ingest.routing import FileCounts, Router
@@ -87,8 +88,8 @@ def run_import(
         gc.set_threshold(*thresholds)
 
 
-def _known_hashes(previous: snap.Snapshot | None) -> tuple[set[bytes], set[bytes]]:
-    known: set[bytes] = set()
+def _known_hashes(previous: snap.Snapshot | None) -> tuple[DigestSet, set[bytes]]:
+    known = DigestSet()  # (a set of bytes would cost 110 bytes per record: see digests.py)
     quarantined: set[bytes] = set()
     if previous is None:
         return known, quarantined

@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from ancrage.ingest.digests import DigestSet
 from ancrage.ingest.normalise import Rejected, normalise
 from ancrage.ingest.staging import StagingWriter
 
@@ -51,7 +52,7 @@ def revision_id(revision_key: str) -> str:
 
 class Router:
     def __init__(
-        self, import_id: str, writer: StagingWriter, known: set[bytes], quarantined: set[bytes]
+        self, import_id: str, writer: StagingWriter, known: DigestSet, quarantined: set[bytes]
     ) -> None:
         self.import_id = import_id
         self.writer = writer
@@ -84,7 +85,7 @@ class Router:
         if digest in self.quarantined:
             self._duplicate(counts, position, digest.hex(), "already_quarantined", weight)
             return
-        if digest in self.known and not stored:
+        if not stored and digest in self.known:
             self._duplicate(counts, position, digest.hex(), "same_content", weight)
             return
         try:
@@ -100,7 +101,8 @@ class Router:
                 weight,
             )
             return
-        self.known.add(digest)
+        if not stored:  # (a fast-path record's digest was added when it was staged)
+            self.known.add(digest)
         raw = None if stored else (raw or canonical)
         self._stage(counts, position, digest.hex(), result, raw, weight, extra_issues)
 

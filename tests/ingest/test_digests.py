@@ -1,0 +1,59 @@
+"""The compact digest set behaves as a set of bytes, across its sorted arrays and newest digests."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from ancrage.ingest import digests
+from ancrage.ingest.digests import DigestSet
+
+
+def _md5(i: int) -> bytes:
+    return hashlib.md5(str(i).encode(), usedforsecurity=False).digest()
+
+
+def test_same_answers_as_a_python_set(monkeypatch) -> None:
+    monkeypatch.setattr(digests, "RECENT_LIMIT", 64)  # many sorted runs and merges
+    compact, reference = DigestSet(_md5(i) for i in range(0, 1000, 3)), set()
+    reference.update(_md5(i) for i in range(0, 1000, 3))
+    for i in range(0, 2000, 7):
+        compact.add(_md5(i))
+        reference.add(_md5(i))
+    assert len(compact) == len(reference) == 333 + 1 + 286 - 48
+    assert len(compact.recent) < 64  # the rest went into sorted arrays
+    probes = [_md5(i) for i in range(3000)]
+    assert [p in compact for p in probes] == [p in reference for p in probes]
+    # The batch lookup sees the sorted arrays only; with the newest digests, the whole set.
+    in_sorted = compact.in_sorted(probes).tolist()
+    assert [a or p in compact.recent for a, p in zip(in_sorted, probes, strict=True)] == [
+        p in reference for p in probes
+    ]
+
+
+def test_digests_sharing_their_first_eight_bytes_are_told_apart(monkeypatch) -> None:
+    monkeypatch.setattr(digests, "RECENT_LIMIT", 2)
+    head = b"\x07" * 8
+    compact = DigestSet([head + b"A" * 8, head + b"B" * 8, b"\x01" * 16, head + b"C" * 8])
+    assert head + b"B" * 8 in compact and head + b"C" * 8 in compact
+    assert head + b"D" * 8 not in compact
+    assert compact.in_sorted([head + b"C" * 8, head + b"D" * 8]).tolist() == [True, False]
+
+
+def test_held_keeps_the_newest_digests_in_place(monkeypatch) -> None:
+    monkeypatch.setattr(digests, "RECENT_LIMIT", 4)
+    compact = DigestSet()
+    with compact.held():
+        for i in range(10):
+            compact.add(_md5(i))
+        assert len(compact.recent) == 10  # nothing moved while the batch is checked
+    assert len(compact.recent) == 0 and len(compact) == 10
+    assert all(_md5(i) in compact for i in range(10))
+    compact.clear()
+    assert len(compact) == 0 and _md5(1) not in compact
+
+
+def test_a_digest_is_sixteen_bytes() -> None:
+    with pytest.raises(ValueError, match="16 octets"):
+        DigestSet([b"trop court"])
