@@ -2,9 +2,9 @@
 
 An import remembers the digest of every record it has loaded or counted (and of every record of
 the warehouse) to skip identical contents at once. In a Python ``set`` each digest costs about
-110 bytes (measured: 156 MiB for 1.5 M digests), so an import's peak memory grew by that much per record.
-Here the digests live in sorted NumPy arrays, 16 bytes each; only the newest are kept in a small
-Python set, sorted into an array when it fills up.
+110 bytes (measured: 156 MiB for 1.5 M digests): an import's peak memory grew by that much per
+record. Here the digests live in sorted NumPy arrays, 16 bytes each; only the newest are kept in
+a small Python set, sorted into an array when it fills up.
 
 The hot loop of the fast path looks up a whole batch at once (:meth:`DigestSet.in_sorted`, one
 vectorised search per array) and checks the newest with the Python set (:attr:`recent`), inside
