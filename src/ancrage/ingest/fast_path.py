@@ -101,8 +101,9 @@ class FastPath:
             kept.append,
             positions.append,
         )
-        # Digests already known before this batch are found in one vectorised search; those
-        # of this batch (and the newest) are in ``known.recent``, which stays put meanwhile.
+        # Digests already known before this batch are found by vectorised searches; those of
+        # this batch (and the newest) are in ``known.recent``, which stays put meanwhile. (The
+        # few texts containing null are hashed too, unused: the lists stay aligned.)
         digests = [md5(text, usedforsecurity=False).digest() for text in texts]
         with known.held():
             recent = known.recent
