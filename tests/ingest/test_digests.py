@@ -57,3 +57,13 @@ def test_held_keeps_the_newest_digests_in_place(monkeypatch) -> None:
 def test_a_digest_is_sixteen_bytes() -> None:
     with pytest.raises(ValueError, match="16 octets"):
         DigestSet([b"trop court"])
+
+
+def test_add_new_skips_the_lookup_the_caller_already_made(monkeypatch) -> None:
+    monkeypatch.setattr(digests, "RECENT_LIMIT", 4)
+    compact = DigestSet(_md5(i) for i in range(8))
+    for i in range(8, 20):
+        assert _md5(i) not in compact
+        compact.add_new(_md5(i))
+    assert len(compact) == 20 and all(_md5(i) in compact for i in range(20))
+    assert _md5(20) not in compact

@@ -51,8 +51,11 @@ class DigestSet:
         return False
 
     def add(self, digest: bytes) -> None:
-        if digest in self:
-            return
+        if digest not in self:
+            self.add_new(digest)
+
+    def add_new(self, digest: bytes) -> None:
+        """Add a digest the caller has just found absent (no second lookup)."""
         self.recent.add(digest)
         if not self._held:
             self.settle()

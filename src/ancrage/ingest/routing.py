@@ -102,7 +102,7 @@ class Router:
             )
             return
         if not stored:  # (a fast-path record's digest was added when it was staged)
-            self.known.add(digest)
+            self.known.add_new(digest)  # (found absent above, before normalising)
         raw = None if stored else (raw or canonical)
         self._stage(counts, position, digest.hex(), result, raw, weight, extra_issues)
 
