@@ -153,7 +153,6 @@ class Router:
         )
         if raw is not None:  # None: already stored by the fast path
             writer.add("raw_records", {"content_hash": hex_digest, "raw": raw})
-        writer.maybe_flush()
 
     def known_duplicate(self, counts: FileCounts, position: int, digest: bytes) -> bool:
         """Count the record as a duplicate if its content was already seen; True if it was."""

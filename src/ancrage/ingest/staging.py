@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from ancrage.warehouse import schema as ws
 
 BATCH_ROWS = 10_000
+QUARANTINE_BATCH_ROWS = 2_000
 
 # Staging tables: the warehouse tables plus the bookkeeping columns the final step needs.
 STAGING: dict[str, pa.Schema] = {
@@ -39,20 +40,28 @@ class StagingWriter:
         self.directory = directory
         self.prefix = prefix  # distinguishes the parts of parallel workers
         self.buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in STAGING}
+        # Rows held before a flush: a batch of contracts, more of the smaller child rows, fewer
+        # quarantined records (each keeps its whole text, up to a whole unreadable file).
+        self.limits = dict.fromkeys(STAGING, 4 * BATCH_ROWS) | {
+            "contracts": BATCH_ROWS,
+            "quarantine": QUARANTINE_BATCH_ROWS,
+        }
         self.parts = 0
         for name in STAGING:
             (directory / name).mkdir(parents=True, exist_ok=True)
 
     def add(self, table: str, row: dict[str, Any]) -> None:
-        self.buffers[table].append(row)
+        rows = self.buffers[table]
+        rows.append(row)
+        # Checked on every row, whatever the table: a file read again only adds duplicates,
+        # and their rows must not pile up in memory until the end.
+        if len(rows) >= self.limits[table]:
+            self.flush()
 
     def extend(self, table: str, rows: list[dict[str, Any]]) -> None:
-        self.buffers[table].extend(rows)
-
-    def maybe_flush(self) -> None:
-        if len(self.buffers["contracts"]) >= BATCH_ROWS or any(
-            len(rows) >= 4 * BATCH_ROWS for rows in self.buffers.values()
-        ):
+        buffer = self.buffers[table]
+        buffer.extend(rows)
+        if len(buffer) >= self.limits[table]:
             self.flush()
 
     def flush(self) -> None:
