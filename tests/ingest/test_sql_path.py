@@ -73,7 +73,7 @@ def test_most_synthetic_records_take_the_fast_path(synthetic, tmp_path, monkeypa
     original = fast_path.FastPath.finish
 
     def spy(self, router, files):
-        seen["staged"] = self.staged
+        seen["staged"] = self.total_staged
         original(self, router, files)
 
     monkeypatch.setattr(fast_path.FastPath, "finish", spy)

@@ -11,12 +11,12 @@ import hashlib
 import os
 from array import array
 from binascii import hexlify
-from bisect import bisect_left, bisect_right
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import accumulate
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -46,16 +46,19 @@ class FastPath:
         self.directory = work / "fast"
         self.directory.mkdir(parents=True, exist_ok=True)
         self.files = files  # the import's files, as they are read
-        self.positions = array("q")  # file * FILE_ORDER_SHIFT + position of each staged line
-        self.offsets = array("q")  # where each staged line starts in its chunk file
+        # Of each staged line of the chunk being written: file * FILE_ORDER_SHIFT + position,
+        # and where the line starts in the chunk file. Saved beside the chunk when it is full,
+        # so that memory does not grow with the file (16 bytes per record otherwise).
+        self.positions = array("q")
+        self.offsets = array("q")
         self.chunks: list[Path] = []  # staging files, CHUNK_LINES lines each (the first fewer)
-        self.chunk_starts: list[int] = []  # index of the first staged line of each chunk
-        self.staged = 0
+        self.staged = 0  # lines staged in the current chunk
+        self.total_staged = 0
         # A full chunk is normalised by DuckDB (which releases the GIL) in this thread while
         # the main thread reads on: the two cores work at once. Its results (the records to
         # hand to Python) are routed by the main thread in :meth:`finish`, in order.
         self.sql_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-chunks")
-        self.sql_pending: list[Future] = []
+        self.sql_pending: list[tuple[int, Future]] = []  # (chunk number, its normalisation)
         self.duck: duckdb.DuckDBPyConnection | None = None
         self._new_chunk()
         self.raw_hashes: list[bytes] = []  # hex digests, ASCII
@@ -70,12 +73,25 @@ class FastPath:
 
     def _new_chunk(self) -> None:
         if self.chunks:
-            self.handle.close()
-            self._submit_chunk(len(self.chunks) - 1)
+            self._close_chunk()
         self.chunks.append(self.directory / f"records-{len(self.chunks)}.ndjson")
-        self.chunk_starts.append(self.staged)
         self.handle = open(self.chunks[-1], "wb")
         self.written = 0
+
+    def _close_chunk(self) -> None:
+        """Close the chunk being written, save its index and hand it to DuckDB."""
+        self.handle.close()
+        number = len(self.chunks) - 1
+        if self.staged:
+            index = np.stack(
+                [np.frombuffer(self.positions, np.int64), np.frombuffer(self.offsets, np.int64)]
+            )
+            np.save(self._index_path(number), index)
+            self._submit_chunk(number, index[0])
+        self.positions, self.offsets, self.staged = array("q"), array("q"), 0
+
+    def _index_path(self, number: int) -> Path:
+        return self.chunks[number].with_suffix(".index.npy")
 
     def stage_batch(
         self, router: Router, counts: FileCounts, first: int, texts: list[bytes]
@@ -137,21 +153,19 @@ class FastPath:
         self.handle.write(b"".join(lines))
         self.written = starts[-1]
         self.staged += len(lines)
+        self.total_staged += len(lines)
         if len(self.raw_texts) >= RAW_BATCH:
             self._flush_raw()
         limit = CHUNK_LINES // FIRST_CHUNK_SHARE if len(self.chunks) == 1 else CHUNK_LINES
-        if self.staged - self.chunk_starts[-1] >= limit:
+        if self.staged >= limit:
             self._new_chunk()
 
-    def _staged_text(self, handles: dict, file_index: int, position: int) -> tuple[str, str]:
-        """(text, hex digest) of a staged line, found by its position (binary search: positions
-        grow in reading order) and read at its offset in its chunk."""
-        index = bisect_left(self.positions, file_index * FILE_ORDER_SHIFT + position)
-        chunk = bisect_right(self.chunk_starts, index) - 1
-        if chunk not in handles:
-            handles[chunk] = open(self.chunks[chunk], "rb")
-        handle = handles[chunk]
-        handle.seek(self.offsets[index])
+    @staticmethod
+    def _staged_text(handle, index: np.ndarray, file_index: int, position: int) -> tuple[str, str]:
+        """(text, hex digest) of a staged line of a chunk, found by its position in the chunk's
+        index (positions grow in reading order) and read at its offset in the chunk file."""
+        at = int(np.searchsorted(index[0], file_index * FILE_ORDER_SHIFT + position))
+        handle.seek(int(index[1][at]))
         line = handle.readline()
         head, _, rest = line.partition(b',"r":')
         return rest[:-2].decode(), head[-33:-1].decode()
@@ -182,45 +196,38 @@ class FastPath:
         if self.raw_writer is not None:
             self.raw_writer.close()
 
-    def _submit_chunk(self, number: int) -> None:
-        first = self.chunk_starts[number]
-        last = self.staged
-        if last == first:
-            return
+    def _submit_chunk(self, number: int, positions: np.ndarray) -> None:
         # At most one chunk waits behind the one being normalised: memory stays bounded.
         if len(self.sql_pending) >= 2:
-            self.sql_pending[-2].result()
+            self.sql_pending[-2][1].result()
         files = [(c.index, c.path, c.format) for c in self.files]
-        positions = self.positions[first:last]
-        self.sql_pending.append(
-            self.sql_pool.submit(self._normalise_chunk, number, files, positions)
-        )
+        future = self.sql_pool.submit(self._normalise_chunk, number, files, positions)
+        self.sql_pending.append((number, future))
 
     def finish(self, router: Router, files: list[FileCounts]) -> None:
         """Normalise the last chunk, wait for all; hand the records that are not clean (or that
         DuckDB could not read) to the Python normaliser, in reading order."""
-        self.handle.close()
-        self._submit_chunk(len(self.chunks) - 1)
+        self._close_chunk()
         self._close_raw()
         by_index = {c.index: c for c in files}
-        handles: dict = {}
         try:
             # Each chunk's records are routed as soon as it is done, while DuckDB works on the
             # next one.
-            for future in self.sql_pending:
+            for number, future in self.sql_pending:
                 missing, not_clean = future.result()
-                self._route_staged(router, by_index, handles, missing)
-                self._route_staged(router, by_index, handles, not_clean)
+                index = np.load(self._index_path(number))
+                with open(self.chunks[number], "rb") as handle:
+                    self._route_staged(router, by_index, handle, index, missing)
+                    self._route_staged(router, by_index, handle, index, not_clean)
         finally:
             self.sql_pool.shutdown(cancel_futures=True)
             if self.duck is not None:
                 self.duck.close()
-            for handle in handles.values():
-                handle.close()
-        for path in self.chunks:
+        for number, path in enumerate(self.chunks):
             path.unlink(missing_ok=True)
+            self._index_path(number).unlink(missing_ok=True)
 
-    def _normalise_chunk(self, number: int, files: list[tuple], positions: array) -> tuple:
+    def _normalise_chunk(self, number: int, files: list[tuple], positions: np.ndarray) -> tuple:
         """(unreadable lines, records not clean) of one chunk, as (file index, position), after
         its clean records' rows are written to the staging Parquet parts."""
         con = self._chunk_connection()
@@ -253,9 +260,9 @@ class FastPath:
             )
         return self.duck
 
-    def _route_staged(self, router, by_index, handles, rows) -> None:
+    def _route_staged(self, router, by_index, handle, index, rows) -> None:
         for file_index, position in rows:
-            text, hex_digest = self._staged_text(handles, file_index, position)
+            text, hex_digest = self._staged_text(handle, index, file_index, position)
             record, error = parse_record(text)
             router.route(
                 by_index[file_index],
