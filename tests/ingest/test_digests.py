@@ -67,3 +67,29 @@ def test_add_new_skips_the_lookup_the_caller_already_made(monkeypatch) -> None:
         compact.add_new(_md5(i))
     assert len(compact) == 20 and all(_md5(i) in compact for i in range(20))
     assert _md5(20) not in compact
+
+
+def test_capacity_bounds_the_set_and_says_it_is_incomplete(monkeypatch) -> None:
+    monkeypatch.setattr(digests, "RECENT_LIMIT", 10)
+    monkeypatch.setattr(digests, "CAPACITY", 100)
+    compact = DigestSet()
+    for i in range(300):
+        compact.add(_md5(i))
+    # Ten sorted runs of ten fill the capacity; later batches are left out, the newest wait.
+    assert compact.complete is False
+    assert len(compact) < 100 + 10
+    kept = [i for i in range(300) if _md5(i) in compact]
+    assert kept[:100] == list(range(100))  # what was kept is still found
+    assert len(kept) == len(compact)
+
+
+def test_membership_is_the_plain_set_while_there_is_no_array(monkeypatch) -> None:
+    monkeypatch.setattr(digests, "RECENT_LIMIT", 4)
+    compact = DigestSet()
+    compact.add(_md5(1))  # (given to the constructor, it would go straight into an array)
+    assert compact.membership() == compact.recent.__contains__
+    assert compact.membership()(_md5(1)) and not compact.membership()(_md5(2))
+    for i in range(2, 8):
+        compact.add(_md5(i))
+    assert compact.membership()(_md5(1)) and compact.membership()(_md5(7))
+    assert not compact.membership()(_md5(8))

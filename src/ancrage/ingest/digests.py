@@ -9,24 +9,36 @@ a small Python set, sorted into an array when it fills up.
 The hot loop of the fast path looks up a whole batch at once (:meth:`DigestSet.in_sorted`, one
 vectorised search per array) and checks the newest with the Python set (:attr:`recent`), inside
 :meth:`DigestSet.held` so that no digest leaves that set meanwhile.
+
+The set holds at most :data:`CAPACITY` digests, so that an import's memory does not grow with
+the size of its files or of the warehouse. Beyond that, new digests are not kept and the set says
+so (:attr:`DigestSet.complete` becomes false): it only answers "seen" for certain, and the final
+step of the import, which compares every staged content in DuckDB (spilling to disk), finds the
+duplicates it let through. The national file (1.5 M records) is far below the capacity.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
 # Newest digests kept in the Python set before they are sorted into an array (about 14 MB).
 RECENT_LIMIT = 1 << 17
+# Digests kept at most: 4,194,304, 64 MiB in the arrays (plus the copies of a merge).
+CAPACITY = 1 << 22
 
 
 class DigestSet:
-    """A set of 16-byte digests; ``in``, ``add``, ``update``, ``clear`` and ``len`` as a set."""
+    """A set of 16-byte digests; ``in``, ``add``, ``update``, ``clear`` and ``len`` as a set,
+    up to :data:`CAPACITY` digests (see :attr:`complete`)."""
 
     def __init__(self, digests: Iterable[bytes] = ()) -> None:
         self.recent: set[bytes] = set()
+        # False once a digest was left out for lack of room: "not in" then means "not known".
+        self.complete = True
+        self._sorted = 0  # digests in the sorted runs
         # Sorted runs: (first 8 bytes, last 8 bytes) as unsigned integers, sorted by the first.
         # Runs are merged as a binary counter merges: a few runs, each digest moved a few times.
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
@@ -39,6 +51,8 @@ class DigestSet:
     def __contains__(self, digest: bytes) -> bool:
         if digest in self.recent:
             return True
+        if not self._runs:  # (a small set, such as the quarantined contents: a plain set)
+            return False
         # One digest: plain integers and one search per run (a batch costs more to set up).
         high = np.uint64(int.from_bytes(digest[:8], "little"))
         low = np.uint64(int.from_bytes(digest[8:], "little"))
@@ -49,6 +63,11 @@ class DigestSet:
                     return True
                 i += 1
         return False
+
+    def membership(self) -> Callable[[bytes], bool]:
+        """The fastest ``in`` for the set as it is now: that of :attr:`recent` while there is no
+        sorted array (within :meth:`held`, where nothing moves)."""
+        return self.__contains__ if self._runs else self.recent.__contains__
 
     def add(self, digest: bytes) -> None:
         if digest not in self:
@@ -87,6 +106,7 @@ class DigestSet:
     def clear(self) -> None:
         self.recent.clear()
         self._runs = []
+        self._sorted = 0
 
     def settle(self) -> None:
         """Sort the newest digests into an array once there are enough of them."""
@@ -124,6 +144,10 @@ class DigestSet:
         digests = list(digests)
         if any(len(d) != 16 for d in digests):
             raise ValueError("une empreinte de contenu fait 16 octets")
+        if self._sorted + len(digests) > CAPACITY:
+            self.complete = False  # (left out: the final step finds their duplicates)
+            return
+        self._sorted += len(digests)
         high, low = _split(digests)
         order = np.argsort(high, kind="stable")
         self._runs.append((high[order], low[order]))

@@ -121,10 +121,11 @@ class FastPath:
         # this batch (and the newest) are in ``known.recent``, which stays put meanwhile. (The
         # few texts containing null are hashed too, unused: the lists stay aligned.)
         digests = [md5(text, usedforsecurity=False).digest() for text in texts]
-        with known.held():
+        with known.held(), quarantined.held():
             recent = known.recent
             add_recent = recent.add
             seen = known.in_sorted(digests).tolist()
+            in_quarantine = quarantined.membership()
             for position, text, digest, old in zip(
                 range(first, first + len(texts)), texts, digests, seen, strict=True
             ):
@@ -135,7 +136,7 @@ class FastPath:
                         counts, position, "marche", record, decoded if error else None, error
                     )
                     continue
-                if old or digest in recent or digest in quarantined:
+                if old or digest in recent or in_quarantine(digest):
                     router.known_duplicate(counts, position, digest)
                     continue
                 add_recent(digest)

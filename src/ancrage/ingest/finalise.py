@@ -100,6 +100,7 @@ def build_snapshot(
         finally:
             contracts.result()
     con.execute("SET preserve_insertion_order=false; RESET threads")
+    _drop_repeated_raw_texts(con, work)
     _carry_raw_records(previous, target, work, import_id)
     report = build_report(con, stage, files, previous, import_id, started)
     con.close()
@@ -169,7 +170,8 @@ def _settle_exact_duplicates(con: duckdb.DuckDBPyConnection, stage, prev) -> Non
     """Identical staged records (same content read twice in this import, or already in the
     warehouse): the first read stays, the others are duplicates; same for quarantined records.
 
-    The Python path already skips contents it knows; records normalised in SQL are checked here.
+    Reading already skips the contents it knows, up to the capacity of its digest sets
+    (:mod:`ancrage.ingest.digests`): beyond it, or for two workers, the duplicates are found here.
     """
     con.execute(
         f"""
@@ -181,10 +183,16 @@ def _settle_exact_duplicates(con: duckdb.DuckDBPyConnection, stage, prev) -> Non
                     ELSE row_number() OVER (PARTITION BY content_hash ORDER BY _order) END AS _n
         FROM {stage("contracts")};
         CREATE TABLE staged_quarantine AS
-        SELECT *, row_number() OVER (PARTITION BY content_hash ORDER BY _order) AS _n
-        FROM {stage("quarantine")};
+        SELECT *, CASE WHEN _known THEN 2
+                       ELSE row_number() OVER (PARTITION BY content_hash ORDER BY _order) END AS _n
+        FROM (SELECT *, content_hash IN (SELECT content_hash FROM {prev("quarantine")}) AS _known
+              FROM {stage("quarantine")});
         CREATE TABLE all_staged_duplicates AS
-        SELECT import_id, source_file, source_format, source_position, content_hash, rule, raw, rows, _file
+        -- (a content staged by the fast path and quarantined at the end of reading may have been
+        -- read again meanwhile: counted then as seen, it is a copy of a quarantined record)
+        SELECT import_id, source_file, source_format, source_position, content_hash,
+               CASE WHEN rule = 'same_content' AND content_hash IN (SELECT content_hash FROM staged_quarantine)
+                    THEN 'already_quarantined' ELSE rule END AS rule, raw, rows, _file
         FROM {stage("duplicates")}
         UNION ALL
         SELECT {SOURCE}, content_hash, 'same_content', NULL, d._rows, d._file
@@ -240,9 +248,44 @@ def _rank_revisions(con: duckdb.DuckDBPyConnection, prev, stage) -> None:
     )
 
 
+def _drop_repeated_raw_texts(con: duckdb.DuckDBPyConnection, work: Path) -> None:
+    """Keep one raw text per content: this import's texts are written as records are staged,
+    so a content that reading could not recognise (its digest set full) was written again.
+
+    Only then are the parts rewritten: one text per content new to the warehouse.
+    """
+    con.execute(
+        """CREATE TABLE repeated AS
+            SELECT content_hash FROM staged WHERE _n > 1
+            UNION SELECT content_hash FROM staged_quarantine WHERE _n > 1"""
+    )
+    parts = sorted((work / "raw_records").glob("*.parquet"))
+    if not parts or not con.execute("SELECT count(*) FROM repeated").fetchone()[0]:
+        return
+    texts = "read_parquet([" + ", ".join(f"'{p}'" for p in parts) + "])"
+    unique = work / "raw_records.unique"
+    con.execute(
+        f"""
+        COPY (
+            SELECT content_hash, raw FROM {texts}
+            WHERE content_hash NOT IN (SELECT content_hash FROM repeated)
+            UNION ALL
+            -- (a content already in the warehouse has its text there, or in its quarantine)
+            SELECT content_hash, first(raw) FROM {texts}
+            WHERE content_hash IN (SELECT content_hash FROM repeated EXCEPT SELECT content_hash FROM known
+                                   EXCEPT SELECT content_hash FROM staged_quarantine WHERE _known)
+            GROUP BY content_hash
+        ) TO '{unique}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1);
+        """
+    )
+    for part in parts:
+        part.unlink()
+    unique.rename(work / "raw_records" / "unique.parquet")
+
+
 def _carry_raw_records(previous: Snapshot | None, target: Path, work: Path, import_id: str) -> None:
     """``raw_records`` is a directory of append-only parts: the previous ones are hard-linked,
-    this import's staged parts are moved in. Nothing is rewritten."""
+    this import's staged parts are moved in. Nothing of an earlier import is rewritten."""
     directory = target / "raw_records"
     directory.mkdir(exist_ok=True)
     if previous is not None:

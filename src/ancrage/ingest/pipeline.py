@@ -88,9 +88,9 @@ def run_import(
         gc.set_threshold(*thresholds)
 
 
-def _known_hashes(previous: snap.Snapshot | None) -> tuple[DigestSet, set[bytes]]:
-    known = DigestSet()  # (a set of bytes would cost 110 bytes per record: see digests.py)
-    quarantined: set[bytes] = set()
+def _known_hashes(previous: snap.Snapshot | None) -> tuple[DigestSet, DigestSet]:
+    # (a set of bytes would cost 110 bytes per record; both are bounded: see digests.py)
+    known, quarantined = DigestSet(), DigestSet()
     if previous is None:
         return known, quarantined
     con = duckdb.connect()

@@ -52,12 +52,14 @@ def revision_id(revision_key: str) -> str:
 
 class Router:
     def __init__(
-        self, import_id: str, writer: StagingWriter, known: DigestSet, quarantined: set[bytes]
+        self, import_id: str, writer: StagingWriter, known: DigestSet, quarantined: DigestSet
     ) -> None:
         self.import_id = import_id
         self.writer = writer
-        self.known = known  # content hashes already loaded or counted as duplicates
-        self.quarantined = quarantined  # content hashes already quarantined
+        # Content hashes already loaded or counted as duplicates, and already quarantined. Both
+        # sets are bounded: past their capacity, finalise finds the duplicates they let through.
+        self.known = known
+        self.quarantined = quarantined
 
     def route(
         self,
@@ -185,7 +187,7 @@ class Router:
         if digest in self.quarantined:
             self._duplicate(counts, position, digest.hex(), "already_quarantined", weight)
             return
-        self.quarantined.add(digest)
+        self.quarantined.add_new(digest)
         self.writer.add(
             "quarantine",
             {
