@@ -93,3 +93,16 @@ def test_membership_is_the_plain_set_while_there_is_no_array(monkeypatch) -> Non
         compact.add(_md5(i))
     assert compact.membership()(_md5(1)) and compact.membership()(_md5(7))
     assert not compact.membership()(_md5(8))
+
+
+def test_runs_stop_growing_at_their_maximum_size(monkeypatch) -> None:
+    monkeypatch.setattr(digests, "RECENT_LIMIT", 10)
+    monkeypatch.setattr(digests, "MAX_RUN", 40)
+    compact = DigestSet()
+    for i in range(200):
+        compact.add(_md5(i))
+    assert [len(high) for high, _ in compact._runs] == [40, 40, 40, 40, 40]
+    assert all(_md5(i) in compact for i in range(200)) and _md5(200) not in compact
+    assert (
+        compact.in_sorted([_md5(i) for i in range(195, 205)]).tolist() == [True] * 5 + [False] * 5
+    )

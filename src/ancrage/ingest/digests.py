@@ -26,8 +26,11 @@ import numpy as np
 
 # Newest digests kept in the Python set before they are sorted into an array (about 14 MB).
 RECENT_LIMIT = 1 << 17
-# Digests kept at most: 4,194,304, 64 MiB in the arrays (plus the copies of a merge).
+# Digests kept at most: 4,194,304, 64 MiB in the arrays.
 CAPACITY = 1 << 22
+# Runs are not merged beyond this size: a merge copies both runs, and the copies of the last
+# merges would otherwise come on top of a full set (up to 160 MiB more at the capacity).
+MAX_RUN = 1 << 20
 
 
 class DigestSet:
@@ -151,7 +154,11 @@ class DigestSet:
         high, low = _split(digests)
         order = np.argsort(high, kind="stable")
         self._runs.append((high[order], low[order]))
-        while len(self._runs) > 1 and len(self._runs[-2][0]) < 2 * len(self._runs[-1][0]):
+        while (
+            len(self._runs) > 1
+            and len(self._runs[-2][0]) < 2 * len(self._runs[-1][0])
+            and len(self._runs[-2][0]) + len(self._runs[-1][0]) <= MAX_RUN
+        ):
             (high_a, low_a), (high_b, low_b) = self._runs.pop(-2), self._runs.pop()
             high, low = np.concatenate([high_a, high_b]), np.concatenate([low_a, low_b])
             # (two sorted runs end to end: the stable sort merges them in linear time)
