@@ -105,3 +105,15 @@ def test_staged_rows_are_flushed_whatever_the_table(tmp_path, monkeypatch) -> No
         writer.add("duplicates", {"content_hash": f"{i:032x}", "rule": "same_content", "rows": 1})
     assert len(writer.buffers["duplicates"]) == 45 - 2 * 20
     assert len(list((tmp_path / "duplicates").glob("*.parquet"))) == 2
+
+
+def test_large_imports_write_their_tables_one_after_the_other(two_copies, tmp_path, monkeypatch):
+    """Beyond a size, the final step writes contracts, then the other tables (not both at once,
+    which ran out of memory on 6 M records): same snapshot."""
+    from ancrage.ingest import finalise
+
+    usual = run_import(two_copies, data_dir=tmp_path / "usual")
+    monkeypatch.setattr(finalise, "CONCURRENT_WRITE_ROWS", 0)
+    one_by_one = run_import(two_copies, data_dir=tmp_path / "one_by_one")
+    assert _counts(one_by_one) == _counts(usual)
+    assert _rows(tmp_path / "one_by_one") == _rows(tmp_path / "usual")
