@@ -162,10 +162,10 @@ class FastPath:
             self._new_chunk()
 
     @staticmethod
-    def _staged_text(handle, index: np.ndarray, file_index: int, position: int) -> tuple[str, str]:
-        """(text, hex digest) of a staged line of a chunk, found by its position in the chunk's
-        index (positions grow in reading order) and read at its offset in the chunk file."""
-        at = int(np.searchsorted(index[0], file_index * FILE_ORDER_SHIFT + position))
+    def _staged_text(handle, index: np.ndarray, order: int) -> tuple[str, str]:
+        """(text, hex digest) of a staged line of a chunk, found by its read order in the chunk's
+        index (orders grow in reading order) and read at its offset in the chunk file."""
+        at = int(np.searchsorted(index[0], order))
         handle.seek(int(index[1][at]))
         line = handle.readline()
         head, _, rest = line.partition(b',"r":')
@@ -229,8 +229,9 @@ class FastPath:
             self._index_path(number).unlink(missing_ok=True)
 
     def _normalise_chunk(self, number: int, files: list[tuple], positions: np.ndarray) -> tuple:
-        """(unreadable lines, records not clean) of one chunk, as (file index, position), after
-        its clean records' rows are written to the staging Parquet parts."""
+        """(unreadable lines, records not clean) of one chunk, as read orders (file index *
+        FILE_ORDER_SHIFT + position), after its clean records' rows are written to the staging
+        Parquet parts."""
         con = self._chunk_connection()
         try:
             con.execute("CREATE TABLE files (f BIGINT, path VARCHAR, format VARCHAR)")
@@ -239,12 +240,15 @@ class FastPath:
             normalise_chunks(con, path, values.today(), self.work, self.import_id, number)
             # A line DuckDB could not read (invalid JSON) is missing from src.
             con.register("staged_positions", pa.table({"o": pa.array(positions, pa.int64())}))
+            # (as NumPy arrays of read orders, 8 bytes each: they wait until the end of reading)
             missing = con.execute(
-                f"""SELECT o // {FILE_ORDER_SHIFT}, o % {FILE_ORDER_SHIFT} FROM staged_positions
+                f"""SELECT o FROM staged_positions
                     ANTI JOIN src ON o = f * {FILE_ORDER_SHIFT} + p ORDER BY o"""
-            ).fetchall()
-            not_clean = con.execute("SELECT f, p FROM not_clean ORDER BY f, p").fetchall()
-            return missing, not_clean
+            ).fetchnumpy()["o"]
+            not_clean = con.execute(
+                f"SELECT f * {FILE_ORDER_SHIFT} + p AS o FROM not_clean ORDER BY o"
+            ).fetchnumpy()["o"]
+            return np.asarray(missing, np.int64), np.asarray(not_clean, np.int64)
         finally:
             con.unregister("staged_positions")
             _drop_all(con)
@@ -261,9 +265,10 @@ class FastPath:
             )
         return self.duck
 
-    def _route_staged(self, router, by_index, handle, index, rows) -> None:
-        for file_index, position in rows:
-            text, hex_digest = self._staged_text(handle, index, file_index, position)
+    def _route_staged(self, router, by_index, handle, index, orders: np.ndarray) -> None:
+        for order in orders.tolist():
+            file_index, position = divmod(order, FILE_ORDER_SHIFT)
+            text, hex_digest = self._staged_text(handle, index, order)
             record, error = parse_record(text)
             router.route(
                 by_index[file_index],
