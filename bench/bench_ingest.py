@@ -9,7 +9,9 @@ In one run, on the same synthetic records (``ancrage generate``):
 (d) peak memory of ``ancrage import`` on a second, larger file (default 3 M contracts, about 3 GB);
 (e) a reference point, not a target: the least any import must do, DuckDB ``read_json`` of the same
     NDJSON, with the fields the import reads given (no schema inference), straight into a Parquet
-    file: no check, no normalisation, no duplicates, no raw texts.
+    file: no check, no normalisation, no duplicates, no raw texts;
+(f) the same file imported again into the warehouse of (a): nothing added, peak memory;
+(g) with ``--huge-contracts N``, peak memory on a file of N contracts (6 M: 5.9 GB).
 
 Each measurement runs in its own process; peak memory is the maximum resident set size of that
 process tree, and CPU time its user + system time (``resource.getrusage(RUSAGE_CHILDREN)``): on
@@ -19,7 +21,7 @@ and are printed; the README's table is written from them.
 (a) and (b) run ``--repeat`` times (default 3), alternately; their medians give the ratio.
 
 Usage: .venv/bin/python bench/bench_ingest.py [--contracts 1500000] [--big-contracts 3000000]
-       [--repeat 3] [--skip-naive] [--skip-big] [--work bench/work]
+       [--repeat 3] [--skip-naive] [--skip-big] [--huge-contracts 0] [--work bench/work]
 """
 
 from __future__ import annotations
@@ -136,6 +138,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="passes of (a) and (b)")
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument(
+        "--huge-contracts", type=int, default=0, help="(g) memory on a larger file (0: skipped)"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     args = parser.parse_args()
 
@@ -169,6 +174,18 @@ def main() -> int:
         print(f"(b) DuckDB read_json, passe {turn + 1} : {floors[-1][0]:.1f} s", flush=True)
     results["import"] = _summary(imports)
     results["duckdb_floor"] = _summary(floors)
+    # (f) the same file again, into the warehouse of the last pass: nothing is added, and the
+    # rows of 1.5 M duplicates must not pile up in memory.
+    wall, peak, cpu, _ = run(command, env)
+    report = json.loads((work / "report.json").read_text(encoding="utf-8"))["total"]
+    results["reimport"] = {
+        "seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+        "peak_mib": peak,
+        "loaded": report["loaded"],
+        "duplicates": report["duplicates"],
+    }
+    print(f"(f) même fichier importé de nouveau : {wall:.1f} s, {peak} Mio", flush=True)
     wall, peak, cpu, _ = run(
         [sys.executable, "-c", MINIMAL, str(ndjson), str(work / "bare.parquet")]
     )
@@ -204,6 +221,23 @@ def main() -> int:
             f"(d) import de {big.stat().st_size / 2**30:.1f} Go : {wall:.1f} s, {peak} Mio",
             flush=True,
         )
+
+    if args.huge_contracts:
+        huge = work / f"decp-{args.huge_contracts}.json"
+        generate(args.huge_contracts, huge)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        wall, peak, _, _ = run([str(BIN / "ancrage"), "import", str(huge)], env)
+        results["huge_import"] = {
+            "contracts": args.huge_contracts,
+            "file_mb": round(huge.stat().st_size / 2**20, 1),
+            "seconds": round(wall, 1),
+            "peak_mib": peak,
+        }
+        print(
+            f"(g) import de {huge.stat().st_size / 2**30:.1f} Go : {wall:.1f} s, {peak} Mio",
+            flush=True,
+        )
+        shutil.rmtree(data_dir, ignore_errors=True)
 
     a = results["import"]["seconds"]
     results["ratio_import_vs_floor"] = round(a / results["duckdb_floor"]["seconds"], 2)
