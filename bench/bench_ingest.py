@@ -131,6 +131,23 @@ print(len(marches) + len(concessions))
 """
 
 
+def import_larger(label: str, contracts: int, work: Path, data_dir: Path, env: dict) -> dict:
+    """``ancrage import`` of a generated file of ``contracts`` contracts, in an empty warehouse."""
+    path = work / f"decp-{contracts}.json"
+    generate(contracts, path)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    wall, peak, _, _ = run([str(BIN / "ancrage"), "import", str(path)], env)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    size = path.stat().st_size
+    print(f"({label}) import de {size / 2**30:.1f} Gio : {wall:.1f} s, {peak} Mio", flush=True)
+    return {
+        "contracts": contracts,
+        "file_mb": round(size / 2**20, 1),
+        "seconds": round(wall, 1),
+        "peak_mib": peak,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contracts", type=int, default=1_500_000)
@@ -206,38 +223,13 @@ def main() -> int:
         }
         print(f"(c) json.load + pandas.json_normalize : {wall:.1f} s, {peak} Mio", flush=True)
 
-    if not args.skip_big:
-        big = work / f"decp-{args.big_contracts}.json"
-        generate(args.big_contracts, big)
-        shutil.rmtree(data_dir, ignore_errors=True)
-        wall, peak, _, _ = run([str(BIN / "ancrage"), "import", str(big)], env)
-        results["big_import"] = {
-            "contracts": args.big_contracts,
-            "file_mb": round(big.stat().st_size / 2**20, 1),
-            "seconds": round(wall, 1),
-            "peak_mib": peak,
-        }
-        print(
-            f"(d) import de {big.stat().st_size / 2**30:.1f} Go : {wall:.1f} s, {peak} Mio",
-            flush=True,
-        )
-
-    if args.huge_contracts:
-        huge = work / f"decp-{args.huge_contracts}.json"
-        generate(args.huge_contracts, huge)
-        shutil.rmtree(data_dir, ignore_errors=True)
-        wall, peak, _, _ = run([str(BIN / "ancrage"), "import", str(huge)], env)
-        results["huge_import"] = {
-            "contracts": args.huge_contracts,
-            "file_mb": round(huge.stat().st_size / 2**20, 1),
-            "seconds": round(wall, 1),
-            "peak_mib": peak,
-        }
-        print(
-            f"(g) import de {huge.stat().st_size / 2**30:.1f} Go : {wall:.1f} s, {peak} Mio",
-            flush=True,
-        )
-        shutil.rmtree(data_dir, ignore_errors=True)
+    # (d) and (g): peak memory on larger files, each into an empty warehouse.
+    for label, key, contracts in (
+        ("d", "big_import", 0 if args.skip_big else args.big_contracts),
+        ("g", "huge_import", args.huge_contracts),
+    ):
+        if contracts:
+            results[key] = import_larger(label, contracts, work, data_dir, env)
 
     a = results["import"]["seconds"]
     results["ratio_import_vs_floor"] = round(a / results["duckdb_floor"]["seconds"], 2)
