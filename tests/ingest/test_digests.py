@@ -14,6 +14,14 @@ def _md5(i: int) -> bytes:
     return hashlib.md5(str(i).encode(), usedforsecurity=False).digest()
 
 
+def _filled(count: int) -> DigestSet:
+    """A set to which the digests of 0 … count - 1 were added one by one."""
+    compact = DigestSet()
+    for i in range(count):
+        compact.add(_md5(i))
+    return compact
+
+
 def test_same_answers_as_a_python_set(monkeypatch) -> None:
     monkeypatch.setattr(digests, "RECENT_LIMIT", 64)  # many sorted runs and merges
     compact, reference = DigestSet(_md5(i) for i in range(0, 1000, 3)), set()
@@ -72,9 +80,7 @@ def test_add_new_skips_the_lookup_the_caller_already_made(monkeypatch) -> None:
 def test_capacity_bounds_the_set_and_says_it_is_incomplete(monkeypatch) -> None:
     monkeypatch.setattr(digests, "RECENT_LIMIT", 10)
     monkeypatch.setattr(digests, "CAPACITY", 100)
-    compact = DigestSet()
-    for i in range(300):
-        compact.add(_md5(i))
+    compact = _filled(300)
     # Ten sorted runs of ten fill the capacity; later batches are left out, the newest wait.
     assert compact.complete is False
     assert len(compact) < 100 + 10
@@ -98,9 +104,7 @@ def test_membership_is_the_plain_set_while_there_is_no_array(monkeypatch) -> Non
 def test_runs_stop_growing_at_their_maximum_size(monkeypatch) -> None:
     monkeypatch.setattr(digests, "RECENT_LIMIT", 10)
     monkeypatch.setattr(digests, "MAX_RUN", 40)
-    compact = DigestSet()
-    for i in range(200):
-        compact.add(_md5(i))
+    compact = _filled(200)
     assert [len(high) for high, _ in compact._runs] == [40, 40, 40, 40, 40]
     assert all(_md5(i) in compact for i in range(200)) and _md5(200) not in compact
     assert (
