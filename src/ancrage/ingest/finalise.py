@@ -272,8 +272,8 @@ def _drop_repeated_raw_texts(con: duckdb.DuckDBPyConnection, work: Path) -> None
     parts = sorted((work / "raw_records").glob("*.parquet"))
     if not parts or not con.execute("SELECT count(*) FROM repeated").fetchone()[0]:
         return
-    texts = "read_parquet([" + ", ".join(f"'{p}'" for p in parts) + "])"
-    unique = work / "raw_records.unique"
+    texts = _source(work / "raw_records" / "*.parquet", ws.RAW_RECORDS)
+    unique = work / "raw_records.unique"  # (outside the folder the query reads)
     con.execute(
         f"""
         COPY (
