@@ -11,7 +11,7 @@ In one run, on the same synthetic records (``ancrage generate``):
     NDJSON, with the fields the import reads given (no schema inference), straight into a Parquet
     file: no check, no normalisation, no duplicates, no raw texts;
 (f) the same file imported again into the warehouse of (a): nothing added, peak memory;
-(g) with ``--huge-contracts N``, peak memory on a file of N contracts (6 M: 5.9 GB).
+(g) with ``--huge-contracts N``, peak memory on a file of N contracts (6 M: 5.7 GiB).
 
 Each measurement runs in its own process; peak memory is the maximum resident set size of that
 process tree, and CPU time its user + system time (``resource.getrusage(RUSAGE_CHILDREN)``): on
