@@ -18,17 +18,20 @@ help:
 	@echo "make lint   : ruff (lint + format --check)"
 	@echo "make bench  : benchmarks (voir bench/README.md)"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py src/ancrage/ingest/_lines.c | system-deps
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[web,spark,dev]'
 	touch $(STAMP)
 
-install: $(STAMP) system-deps
+install: system-deps $(STAMP)
 
-# Debian packages: Java for the Spark path of the indicator engine, Chromium for browser tests.
+# Debian packages: Java for the Spark path of the indicator engine, Chromium for browser tests,
+# gcc and OpenSSL's headers for the C part of the import's fast path (src/ancrage/ingest/_lines.c).
 system-deps:
 	@missing=""; \
+	command -v gcc >/dev/null 2>&1 || missing="$$missing gcc"; \
+	test -f /usr/include/openssl/md5.h || missing="$$missing libssl-dev"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \

@@ -7,12 +7,9 @@ the Python normaliser by the main thread, chunk after chunk, in reading order.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from array import array
-from binascii import hexlify
 from concurrent.futures import Future, ThreadPoolExecutor
-from itertools import accumulate
 from pathlib import Path
 
 import duckdb
@@ -20,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ancrage.ingest import values
+from ancrage.ingest import lines, values
 from ancrage.ingest.json_stream import parse_record
 from ancrage.ingest.routing import FILE_ORDER_SHIFT, FileCounts, Router
 from ancrage.ingest.sql_normalise import normalise_chunks
@@ -28,6 +25,9 @@ from ancrage.warehouse.schema import RAW_RECORDS
 
 DUCKDB_MEMORY = "1GB"
 RAW_BATCH = 20_000
+# ...or this many bytes of text, whichever comes first: Arrow string offsets are 32-bit, and a
+# record may weigh up to 16 MB.
+RAW_BATCH_BYTES = 256 * 1024 * 1024
 # Staged lines per SQL chunk: a chunk's tables fit in DUCKDB_MEMORY, so nothing spills to disk
 # (one pass over a national file spilled, and took twice as long per record).
 CHUNK_LINES = 250_000
@@ -61,8 +61,10 @@ class FastPath:
         self.sql_pending: list[tuple[int, Future]] = []  # (chunk number, its normalisation)
         self.duck: duckdb.DuckDBPyConnection | None = None
         self._new_chunk()
-        self.raw_hashes: list[bytes] = []  # hex digests, ASCII
-        self.raw_texts: list[bytes] = []  # UTF-8: Arrow takes bytes far faster than str
+        # Texts to store, as staged: (hex digests joined, UTF-8 texts joined, their lengths).
+        self.raw_parts: list[tuple[bytes, bytes, np.ndarray]] = []
+        self.raw_count = 0
+        self.raw_bytes = 0
         self.raw_writer: pq.ParquetWriter | None = None
         # Compressing the raw texts releases the GIL: a thread does it while reading goes on.
         self.raw_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="raw-records")
@@ -96,67 +98,59 @@ class FastPath:
     def stage_batch(
         self, router: Router, counts: FileCounts, first: int, texts: list[bytes]
     ) -> None:
-        """Stage consecutive records (positions ``first``, ``first + 1``…), given as UTF-8
-        texts, for SQL, or count them as duplicates if their content is already known; one
-        write for the batch: the loop of a national file, kept free of per-record calls.
+        """Stage consecutive records given as separate UTF-8 texts (records read one by one)."""
+        ends = np.cumsum([len(text) for text in texts], dtype=np.int64)
+        spans = np.stack([ends - [len(text) for text in texts], ends], axis=1)
+        self.stage_block(router, counts, first, b"".join(texts), spans)
+
+    def stage_block(
+        self, router: Router, counts: FileCounts, first: int, block: bytes, spans: np.ndarray
+    ) -> None:
+        """Stage consecutive records (positions ``first``, ``first + 1``…), the texts of
+        ``block`` at ``spans``, for SQL, or count them as duplicates if their content is already
+        known; one write for the batch. The per-record work (digests, chunk lines) is done by
+        :mod:`ancrage.ingest.lines`: this runs once per record of a national file.
 
         The identity of a fast-path record is the MD5 of its line; its text is stored in
         ``raw_records`` here, once, so that SQL never has to carry it.
         """
         known, quarantined = router.known, router.quarantined
-        md5 = hashlib.md5
-        head = b'{"f":%d,"p":' % counts.index
-        lines: list[bytes] = []
-        hashes: list[bytes] = []
-        kept: list[bytes] = []
-        positions: list[int] = []
-        # (bound methods and plain lists: this loop runs once per record of a national file)
-        add_line, add_hash, add_text, add_position = (
-            lines.append,
-            hashes.append,
-            kept.append,
-            positions.append,
-        )
+        digests, nulls = lines.digest(block, spans)
+        listed = [digests[i : i + 16] for i in range(0, len(digests), 16)]
+        keep = bytearray(len(listed))
         # Digests already known before this batch are found by vectorised searches; those of
-        # this batch (and the newest) are in ``known.recent``, which stays put meanwhile. (The
-        # few texts containing null are hashed too, unused: the lists stay aligned.)
-        digests = [md5(text, usedforsecurity=False).digest() for text in texts]
+        # this batch (and the newest) are in ``known.recent``, which stays put meanwhile.
         with known.held(), quarantined.held():
             recent = known.recent
             add_recent = recent.add
             seen = known.in_sorted(digests).tolist()
             in_quarantine = quarantined.membership()
-            for position, text, digest, old in zip(
-                range(first, first + len(texts)), texts, digests, seen, strict=True
-            ):
-                if b"null" in text:  # never clean: straight to the Python normaliser
-                    decoded = text.decode()
+            for i, (digest, old, null) in enumerate(zip(listed, seen, nulls, strict=True)):
+                if null:  # a ``null`` is never clean: straight to the Python normaliser
+                    start, end = spans[i].tolist()
+                    decoded = block[start:end].decode()
                     record, error = parse_record(decoded)
                     router.route(
-                        counts, position, "marche", record, decoded if error else None, error
+                        counts, first + i, "marche", record, decoded if error else None, error
                     )
                     continue
                 if old or digest in recent or in_quarantine(digest):
-                    router.known_duplicate(counts, position, digest)
+                    router.known_duplicate(counts, first + i, digest)
                     continue
                 add_recent(digest)
-                hex_digest = hexlify(digest)
-                add_line(b'%s%d,"h":"%s","r":%s}\n' % (head, position, hex_digest, text))
-                add_hash(hex_digest)
-                add_text(text)
-                add_position(position)
-        starts = list(accumulate(map(len, lines), initial=self.written))
-        self.offsets.extend(starts[:-1])
-        base = counts.index * FILE_ORDER_SHIFT
-        self.positions.extend([base + p for p in positions] if base else positions)
-        self.raw_hashes.extend(hashes)
-        self.raw_texts.extend(kept)
-        self.handle.write(b"".join(lines))
-        self.written = starts[-1]
-        self.staged += len(lines)
-        self.total_staged += len(lines)
-        if len(self.raw_texts) >= RAW_BATCH:
-            self._flush_raw()
+                keep[i] = 1
+        chunk, starts, hexes, texts = lines.stage(
+            block, spans, bytes(keep), digests, counts.index, first
+        )
+        kept = np.flatnonzero(np.frombuffer(keep, np.uint8))
+        self.offsets.frombytes((starts + self.written).astype(np.int64).tobytes())
+        orders = kept + (first + counts.index * FILE_ORDER_SHIFT)
+        self.positions.frombytes(orders.astype(np.int64).tobytes())
+        self._add_raw(hexes, texts, spans[kept, 1] - spans[kept, 0])
+        self.handle.write(chunk)
+        self.written += len(chunk)
+        self.staged += len(kept)
+        self.total_staged += len(kept)
         limit = CHUNK_LINES // FIRST_CHUNK_SHARE if len(self.chunks) == 1 else CHUNK_LINES
         if self.staged >= limit:
             self._new_chunk()
@@ -171,13 +165,26 @@ class FastPath:
         head, _, rest = line.partition(b',"r":')
         return rest[:-2].decode(), head[-33:-1].decode()
 
+    def _add_raw(self, hexes: bytes, texts: bytes, lengths: np.ndarray) -> None:
+        if len(lengths):
+            self.raw_parts.append((hexes, texts, lengths))
+            self.raw_count += len(lengths)
+            self.raw_bytes += len(texts)
+        if self.raw_count >= RAW_BATCH or self.raw_bytes >= RAW_BATCH_BYTES:
+            self._flush_raw()
+
     def _flush_raw(self) -> None:
-        if not self.raw_texts:
+        if not self.raw_parts:
             return
+        parts, self.raw_parts, self.raw_count, self.raw_bytes = self.raw_parts, [], 0, 0
+        lengths = np.concatenate([part[2] for part in parts])
         batch = pa.record_batch(
-            [_string_array(self.raw_hashes), _string_array(self.raw_texts)], schema=RAW_RECORDS
+            [
+                _string_array(b"".join(part[0] for part in parts), np.full(len(lengths), 32)),
+                _string_array(b"".join(part[1] for part in parts), lengths),
+            ],
+            schema=RAW_RECORDS,
         )
-        self.raw_hashes, self.raw_texts = [], []
         if self.raw_writer is None:
             self.raw_writer = pq.ParquetWriter(
                 self.work / "raw_records" / "fast-part.parquet",
@@ -281,12 +288,13 @@ class FastPath:
             )
 
 
-def _string_array(values: list[bytes]) -> pa.Array:
+def _string_array(joined: bytes, lengths: np.ndarray) -> pa.Array:
     """An Arrow string array made of one joined buffer and its offsets: several times faster
     than converting each object. The values are UTF-8 already (encoded from decoded text)."""
-    offsets = array("i", accumulate(map(len, values), initial=0))
-    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(values))]
-    return pa.Array.from_buffers(pa.string(), len(values), buffers)
+    offsets = np.zeros(len(lengths) + 1, np.int32)
+    np.cumsum(lengths, out=offsets[1:])  # (below 2 GiB: see RAW_BATCH_BYTES)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(joined)]
+    return pa.Array.from_buffers(pa.string(), len(lengths), buffers)
 
 
 def _drop_all(con: duckdb.DuckDBPyConnection) -> None:

@@ -166,7 +166,7 @@ def _read_json(
             if counts.format == "inconnu" and "envelope" in info:
                 counts.format = JSON_FORMATS.get(info["envelope"], "decp-json")
             if isinstance(item, JsonBatch):
-                counts.records_read += len(item.texts)
+                counts.records_read += len(item)
                 _route_batch(router, counts, fast, item, info)
                 continue
             counts.records_read += 1
@@ -197,7 +197,7 @@ def _route_batch(
     router: Router, counts: FileCounts, fast: FastPath, batch: JsonBatch, info: dict
 ) -> None:
     if _fast_candidate(batch.kind, info):
-        fast.stage_batch(router, counts, batch.first, batch.texts)
+        fast.stage_block(router, counts, batch.first, batch.block, batch.spans)
         return
     for position, encoded in enumerate(batch.texts, batch.first):
         text = encoded.decode()

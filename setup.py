@@ -1,0 +1,17 @@
+"""Only the C extension: everything else about the package is in pyproject.toml."""
+
+from setuptools import Extension, setup
+
+# The fast path's per-line loop in C (see src/ancrage/ingest/lines.py). Optional: without a C
+# compiler the package still installs, and the same work is done in Python, more slowly.
+setup(
+    ext_modules=[
+        Extension(
+            "ancrage.ingest._lines",
+            sources=["src/ancrage/ingest/_lines.c"],
+            extra_compile_args=["-O3"],
+            libraries=["crypto"],  # OpenSSL's MD5, as hashlib
+            optional=True,
+        )
+    ]
+)
