@@ -26,7 +26,7 @@ from ancrage.warehouse.schema import RAW_RECORDS
 DUCKDB_MEMORY = "1GB"
 RAW_BATCH = 20_000
 # ...or this many bytes of text, whichever comes first: Arrow string offsets are 32-bit, and a
-# record may weigh up to 16 MB.
+# record may weigh up to json_stream.MAX_RECORD (256 MB).
 RAW_BATCH_BYTES = 256 * 1024 * 1024
 # Staged lines per SQL chunk: a chunk's tables fit in DUCKDB_MEMORY, so nothing spills to disk
 # (one pass over a national file spilled, and took twice as long per record).
@@ -99,8 +99,9 @@ class FastPath:
         self, router: Router, counts: FileCounts, first: int, texts: list[bytes]
     ) -> None:
         """Stage consecutive records given as separate UTF-8 texts (records read one by one)."""
-        ends = np.cumsum([len(text) for text in texts], dtype=np.int64)
-        spans = np.stack([ends - [len(text) for text in texts], ends], axis=1)
+        lengths = np.array([len(text) for text in texts], np.int64)
+        ends = np.cumsum(lengths)
+        spans = np.stack([ends - lengths, ends], axis=1)
         self.stage_block(router, counts, first, b"".join(texts), spans)
 
     def stage_block(
