@@ -237,9 +237,11 @@ def stage_clean_rows(
         )
         target = out_dir / table / f"sql-part-{part}.parquet"
         con.execute(
-            # (temporary files: the fastest zstd level)
+            # (temporary files, read once by the final step: not compressed. Alternated with
+            # zstd level 1 on 1.5 M contracts: 48.3 s median of 5 instead of 50.5 s, 6 s less
+            # CPU, same warehouse)
             f"COPY (SELECT {columns} FROM ({sql})) TO '{target}' "
-            "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
+            "(FORMAT parquet, COMPRESSION uncompressed)"
         )
 
     # (in reading order: the warehouse then comes out the same from one run to the next)
