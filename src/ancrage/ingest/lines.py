@@ -21,7 +21,7 @@ import numpy as np
 
 try:
     from ancrage.ingest import _lines
-except ImportError:  # (not built: no C compiler at install)
+except ImportError:  # (not built: no C compiler or OpenSSL headers at install)
     _lines = None
 
 
