@@ -1,0 +1,58 @@
+"""Whether two warehouses hold the same rows, table by table (a check for changes that must not
+alter what an import produces, e.g. a faster reader).
+
+For every table of the current snapshots of DIR_A and DIR_B, ``EXCEPT ALL`` both ways over every
+column except ``import_id`` (which differs from one import to the next); prints the row counts and
+the number of rows found on one side only, and exits 1 if any table differs.
+
+Usage: .venv/bin/python bench/compare_warehouses.py DIR_A DIR_B
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+
+def _snapshot(data_dir: Path) -> Path:
+    return data_dir / "snapshots" / (data_dir / "CURRENT").read_text().strip()
+
+
+def _source(snapshot: Path, table: str) -> str:
+    path = snapshot / table
+    return (
+        f"read_parquet('{path}/*.parquet')" if path.is_dir() else f"read_parquet('{path}.parquet')"
+    )
+
+
+def main() -> int:
+    a, b = (_snapshot(Path(arg)) for arg in sys.argv[1:3])
+    tables = sorted(
+        {p.name.removesuffix(".parquet") for p in a.iterdir() if p.name != "manifest.json"}
+    )
+    con = duckdb.connect()
+    differs = False
+    for table in tables:
+        columns = [
+            row[0]
+            for row in con.execute(f"DESCRIBE SELECT * FROM {_source(a, table)}").fetchall()
+            if row[0] != "import_id"
+        ]
+        cols = ", ".join(f'"{c}"' for c in columns)
+        left, right = (f"SELECT {cols} FROM {_source(s, table)}" for s in (a, b))
+        count_a, count_b = (
+            con.execute(f"SELECT count(*) FROM ({q})").fetchone()[0] for q in (left, right)
+        )
+        only_a = con.execute(f"SELECT count(*) FROM ({left} EXCEPT ALL {right})").fetchone()[0]
+        only_b = con.execute(f"SELECT count(*) FROM ({right} EXCEPT ALL {left})").fetchone()[0]
+        differs |= bool(only_a or only_b)
+        print(
+            f"{table}: {count_a} / {count_b} lignes, {only_a} seulement à gauche, {only_b} à droite"
+        )
+    return 1 if differs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
