@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from ingest_builders import marche
 
 from ancrage.ingest import json_stream
 from ancrage.ingest.json_stream import JsonBatch, read_json
@@ -130,3 +131,42 @@ def test_minified_and_pretty_files_are_read_in_one_pass(monkeypatch, indent) -> 
     got = _read(data)
     assert [json.loads(t) for _, t in got] == records
     assert len(calls) <= len(data) // 500 + 2 < len(records)
+
+
+def _indented_2022(path, records: list[dict]) -> bytes:
+    body = {"marches": {"marche": records}}
+    data = json.dumps(body, ensure_ascii=False, indent=2).encode()
+    path.write_bytes(data)
+    return data
+
+
+def test_indented_records_are_staged_together_with_the_same_result(ingest, query, tmp_path):
+    # 5,000 indented marchés (more than one staging group of 4,096), one of them twice: all
+    # reach the fast path, in order, and the copy is a duplicate.
+    records = [marche(id=f"I{i:05d}", montant=1000 + i) for i in range(5000)]
+    records.insert(2500, records[10])
+    _indented_2022(tmp_path / "indente.json", records)
+    report = ingest(tmp_path / "indente.json")
+    totals = report["total"]
+    assert (totals["records_read"], totals["loaded"], totals["duplicates"]) == (5001, 5000, 1)
+    assert query("SELECT sum(amount_ht), min(id), max(id) FROM contracts") == [
+        (5000 * 1000 + 4999 * 5000 / 2, "I00000", "I04999")
+    ]
+    assert query("SELECT source_position FROM contracts WHERE id = 'I02500'") == [(2501,)]
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_truncated_indented_file_keeps_the_records_read_before_the_cut(
+    ingest, query, tmp_path, inside
+) -> None:
+    # Cut inside the 21st record (an unreadable record is quarantined), or just after the 20th
+    # (the reader then stops on an error, with 20 records waiting to be staged).
+    data = _indented_2022(tmp_path / "x.json", [marche(id=f"T{i}") for i in range(30)])
+    start = data.index(b'"T20"')
+    cut = start if inside else data.rindex(b"}", 0, start) + 1
+    (tmp_path / "tronque.json").write_bytes(data[:cut])
+    report = ingest(tmp_path / "tronque.json")
+    file = report["files"][0]
+    assert file["records_read"] == file["loaded"] + file["quarantined"] + file["duplicates"]
+    assert file["loaded"] == 20
+    assert query("SELECT count(*) FROM contracts WHERE id LIKE 'T%'") == [(20,)]

@@ -161,11 +161,16 @@ def _read_json(
     """Route every record of a JSON file: candidates for the SQL fast path are staged as lines,
     the others (2019 format, concessions, ``null`` values…) go to the Python normaliser now."""
     info: dict = {}
-    with input_file.open() as stream:
+    # Records read one by one (an indented file: most buyers' files) but bound for the fast path
+    # are staged by the thousand, as lines are: staged one at a time, they cost 27 µs each.
+    # They are consecutive, and any other record is routed only after them: same order as ever.
+    staged = _Staged(router, counts, fast)
+    with input_file.open() as stream, staged:
         for item in read_json(_Counting(stream, progress), info, split=fast is not None):
             if counts.format == "inconnu" and "envelope" in info:
                 counts.format = JSON_FORMATS.get(info["envelope"], "decp-json")
             if isinstance(item, JsonBatch):
+                staged.flush()
                 counts.records_read += len(item)
                 _route_batch(router, counts, fast, item, info)
                 continue
@@ -174,11 +179,12 @@ def _read_json(
             if fast is not None and item.error is None and _fast_candidate(item.kind, info):
                 # (a record with a ``null`` goes on to the Python normaliser from there)
                 if text is not None:
-                    fast.stage_batch(router, counts, item.position, [text.encode()])
+                    staged.add(item.position, text.encode())
                     continue
                 if isinstance(record, dict):  # parsed by the slow path: staged compact
-                    fast.stage_batch(router, counts, item.position, [orjson.dumps(record)])
+                    staged.add(item.position, orjson.dumps(record))
                     continue
+            staged.flush()
             raw, error = item.raw, item.error
             if record is None and error is None:
                 record, error = parse_record(text)
@@ -186,6 +192,37 @@ def _read_json(
             router.route(counts, item.position, item.kind, record, raw, error)
     if counts.format == "inconnu":
         counts.format = JSON_FORMATS.get(info.get("envelope"), "decp-json")
+
+
+class _Staged:
+    """Consecutive records waiting to be staged for the fast path together."""
+
+    LIMIT = 4096
+
+    def __init__(self, router: Router, counts: FileCounts, fast: FastPath | None) -> None:
+        self.router, self.counts, self.fast = router, counts, fast
+        self.first = 0
+        self.texts: list[bytes] = []
+
+    def add(self, position: int, text: bytes) -> None:
+        if not self.texts:
+            self.first = position
+        self.texts.append(text)
+        if len(self.texts) >= self.LIMIT:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.texts:
+            texts, self.texts = self.texts, []
+            self.fast.stage_batch(self.router, self.counts, self.first, texts)
+
+    def __enter__(self) -> _Staged:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        # Also when the file turns out truncated or malformed further on: the records read
+        # before are counted, so they must be staged (nothing read is lost).
+        self.flush()
 
 
 def _fast_candidate(kind: str | None, info: dict) -> bool:
