@@ -9,7 +9,7 @@ export ANCRAGE_DATA_DIR ?= $(CURDIR)/data
 DEMO_CONTRACTS ?= 20000
 DEMO_SEED ?= 42
 
-.PHONY: help install system-deps demo demo-data test test-fast lint format bench bench-ingest reference clean
+.PHONY: help install system-deps demo demo-data test test-fast lint format bench bench-ingest bench-layouts reference clean
 
 help:
 	@echo "make demo   : installe, génère et importe un jeu de démonstration, puis lance le site (http://127.0.0.1:8000)"
@@ -71,10 +71,13 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: bench-ingest bench-indicators
+bench: bench-ingest bench-layouts bench-indicators
 
 bench-ingest: install
 	$(BIN)/python bench/bench_ingest.py
+
+bench-layouts: install
+	$(BIN)/python bench/bench_layouts.py
 
 bench-indicators: install
 	$(BIN)/python bench/bench_indicators.py --contracts 1500000

@@ -2,14 +2,16 @@
 alter what an import produces, e.g. a faster reader).
 
 For every table of the current snapshots of DIR_A and DIR_B, ``EXCEPT ALL`` both ways over every
-column except ``import_id`` (which differs from one import to the next); prints the row counts and
-the number of rows found on one side only, and exits 1 if any table differs.
+column except ``import_id`` (which differs from one import to the next) and those given with
+``--ignore`` (e.g. ``source_file``, when the same records were imported from two files); prints the
+row counts and the number of rows found on one side only, and exits 1 if any table differs.
 
-Usage: .venv/bin/python bench/compare_warehouses.py DIR_A DIR_B
+Usage: .venv/bin/python bench/compare_warehouses.py DIR_A DIR_B [--ignore COLUMN]...
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -28,7 +30,12 @@ def _source(snapshot: Path, table: str) -> str:
 
 
 def main() -> int:
-    a, b = (_snapshot(Path(arg)) for arg in sys.argv[1:3])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dirs", nargs=2, type=Path)
+    parser.add_argument("--ignore", action="append", default=[])
+    args = parser.parse_args()
+    ignored = {"import_id", *args.ignore}
+    a, b = (_snapshot(path) for path in args.dirs)
     tables = sorted(
         {p.name.removesuffix(".parquet") for p in a.iterdir() if p.name != "manifest.json"}
     )
@@ -38,7 +45,7 @@ def main() -> int:
         columns = [
             row[0]
             for row in con.execute(f"DESCRIBE SELECT * FROM {_source(a, table)}").fetchall()
-            if row[0] != "import_id"
+            if row[0] not in ignored
         ]
         cols = ", ".join(f'"{c}"' for c in columns)
         left, right = (f"SELECT {cols} FROM {_source(s, table)}" for s in (a, b))
