@@ -129,3 +129,60 @@ def test_contracts_come_out_in_the_same_order_every_time(synthetic, tmp_path, mo
     positions = [position for _, position in orders[0]]
     descents = sum(1 for a, b in pairwise(positions) if b < a)
     assert len(positions) > 5000 and descents == 2
+
+
+def _records(path: Path) -> list[str]:
+    """The record lines of a generated file (marchés, then concessions), without their comma."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.rstrip(",") for line in lines if line.startswith("{") and '"marches"' not in line]
+
+
+@pytest.mark.parametrize("layout", ["ndjson", "bare_list"])
+def test_paths_agree_on_files_without_envelope(synthetic, tmp_path, monkeypatch, layout) -> None:
+    # Without an envelope, nothing says a record is a marché: the Python normaliser tells each
+    # record's kind, and the SQL path must take only what it would call a marché.
+    records = _records(synthetic)
+    path = tmp_path / f"sans-enveloppe.{layout}.json"
+    if layout == "ndjson":
+        path.write_text("\n".join(records) + "\n", encoding="utf-8")
+    else:
+        path.write_text("[\n" + ",\n".join(records) + "\n]\n", encoding="utf-8")
+    results = _import_both(tmp_path, monkeypatch, [str(path)])
+    python_total, python_rows = results["0"]
+    sql_total, sql_rows = results["1"]
+    assert sql_total == python_total
+    for table in COMPARED:
+        assert sql_rows[table] == python_rows[table], table
+    kinds = {row[2] for row in python_rows["contracts"]}
+    assert kinds == {"marche", "concession"} and python_total["loaded"] > 5_900
+
+
+def test_kind_markers_without_envelope_keep_records_off_the_fast_path(tmp_path, monkeypatch):
+    # Marché-shaped records whose marker says concession are concessions for the Python
+    # normaliser when no envelope says otherwise (checked by hand against normalise._kind).
+    import json
+
+    from ingest_builders import marche
+
+    cases = {
+        "K1": {},  # no marker: a marché
+        "K2": {"_type": "Marché"},  # accented marker, not a concession: a marché
+        "K3": {"_type": "Contrat de concession"},
+        "K4": {"typeContrat": "CONCESSION"},
+        "K5": {"_type": "Marche"},
+    }
+    lines = [
+        json.dumps(marche(id=key, **extra), ensure_ascii=False) for key, extra in cases.items()
+    ]
+    path = tmp_path / "marqueurs.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = _import_both(tmp_path, monkeypatch, [str(path)])
+    assert results["1"] == results["0"]
+    con = connect(tmp_path / "sql-1")
+    assert con.execute("SELECT id, kind FROM contracts ORDER BY id").fetchall() == [
+        ("K1", "marche"),
+        ("K2", "marche"),
+        ("K3", "concession"),
+        ("K4", "concession"),
+        ("K5", "marche"),
+    ]

@@ -132,7 +132,12 @@ class FastPath:
                     decoded = block[start:end].decode()
                     record, error = parse_record(decoded)
                     router.route(
-                        counts, first + i, "marche", record, decoded if error else None, error
+                        counts,
+                        first + i,
+                        counts.fast_kind,
+                        record,
+                        decoded if error else None,
+                        error,
                     )
                     continue
                 if old or digest in recent or in_quarantine(digest):
@@ -210,7 +215,8 @@ class FastPath:
         if len(self.sql_pending) >= 2:
             self.sql_pending[-2][1].result()
         files = [(c.index, c.path, c.format) for c in self.files]
-        future = self.sql_pool.submit(self._normalise_chunk, number, files, positions)
+        unhinted = [c.index for c in self.files if c.fast_kind is None]
+        future = self.sql_pool.submit(self._normalise_chunk, number, files, positions, unhinted)
         self.sql_pending.append((number, future))
 
     def finish(self, router: Router, files: list[FileCounts]) -> None:
@@ -236,7 +242,9 @@ class FastPath:
             path.unlink(missing_ok=True)
             self._index_path(number).unlink(missing_ok=True)
 
-    def _normalise_chunk(self, number: int, files: list[tuple], positions: np.ndarray) -> tuple:
+    def _normalise_chunk(
+        self, number: int, files: list[tuple], positions: np.ndarray, unhinted: list[int]
+    ) -> tuple:
         """(unreadable lines, records not clean) of one chunk, as read orders (file index *
         FILE_ORDER_SHIFT + position), after its clean records' rows are written to the staging
         Parquet parts."""
@@ -245,7 +253,7 @@ class FastPath:
             con.execute("CREATE TABLE files (f BIGINT, path VARCHAR, format VARCHAR)")
             con.executemany("INSERT INTO files VALUES (?, ?, ?)", files)
             path = str(self.chunks[number])
-            normalise_chunks(con, path, values.today(), self.work, self.import_id, number)
+            normalise_chunks(con, path, values.today(), self.work, self.import_id, number, unhinted)
             # A line DuckDB could not read (invalid JSON) is missing from src.
             con.register("staged_positions", pa.table({"o": pa.array(positions, pa.int64())}))
             # (as NumPy arrays of read orders, 8 bytes each: they wait until the end of reading)
@@ -278,10 +286,11 @@ class FastPath:
             file_index, position = divmod(order, FILE_ORDER_SHIFT)
             text, hex_digest = self._staged_text(handle, index, order)
             record, error = parse_record(text)
+            counts = by_index[file_index]
             router.route(
-                by_index[file_index],
+                counts,
                 position,
-                "marche",
+                counts.fast_kind,
                 record,
                 text if error else None,
                 error,

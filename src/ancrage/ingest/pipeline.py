@@ -169,6 +169,7 @@ def _read_json(
         for item in read_json(_Counting(stream, progress), info, split=fast is not None):
             if counts.format == "inconnu" and "envelope" in info:
                 counts.format = JSON_FORMATS.get(info["envelope"], "decp-json")
+                counts.fast_kind = "marche" if info["envelope"] == "2022" else None
             if isinstance(item, JsonBatch):
                 staged.flush()
                 counts.records_read += len(item)
@@ -226,8 +227,11 @@ class _Staged:
 
 
 def _fast_candidate(kind: str | None, info: dict) -> bool:
-    """Marchés of the 2022 format: the only records the SQL path may normalise."""
-    return kind == "marche" and info.get("envelope") == "2022"
+    """Marchés of a 2022 envelope, and the records of a file without envelope (a list, or one
+    record per line): the only records the SQL path may normalise. The SQL path takes of the
+    latter only plain 2022 marchés (see ``sql_normalise``); the others go back to Python."""
+    envelope = info.get("envelope")
+    return (kind == "marche" and envelope == "2022") or (kind is None and envelope == "none")
 
 
 def _route_batch(

@@ -30,6 +30,9 @@ class FileCounts:
     records_read: int = 0
     index: int = 0
     error: str | None = None
+    # What the fast path's records of this file are said to be: marchés (a 2022 envelope), or
+    # None when the file has no envelope and the normaliser tells each record's kind.
+    fast_kind: str | None = "marche"
 
     @property
     def syntax(self) -> str:

@@ -14,6 +14,7 @@ text with cheap string operations rather than by parsing each fragment again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +39,12 @@ OFF_PATH = (
     "lieuExecution_code", "lieuExecution.typeCode", "lieuExecution.nom", "valeurGlobale",
     "dateSignature", "montantSubventionPublique", "concessionnaires",
 )  # fmt: skip
+# Other names of ``_type`` that the Python normaliser reads to tell a concession from a marché
+# when the file does not say (no envelope): read here only to send such records to Python.
+KIND_MARKERS = ("type_contrat", "typeContrat")
+# A ``_type`` of plain printable ASCII without escapes, whose text is then exactly what the
+# Python normaliser folds before looking for "concession" in it.
+_PLAIN_TYPE = r'"[ !#-\[\]-~]*"'
 _STR = r'"[^"\\]*"'  # a JSON string without escapes
 _FLAT = rf"\{{{_STR}:{_STR}(,{_STR}:{_STR})*\}}"  # an object of strings only
 _TITULAIRE = (
@@ -113,7 +120,7 @@ def _macros(today: date) -> str:
 
 
 def _read(chunks: str) -> str:
-    fields = ", ".join(f'"{name}" JSON' for name in (*SCALARS, *OFF_PATH))
+    fields = ", ".join(f'"{name}" JSON' for name in (*SCALARS, *OFF_PATH, *KIND_MARKERS))
     reader = (
         # A staged line that is not valid JSON (or over 16 MB) is skipped here and found missing
         # by the caller, which hands it to the Python path.
@@ -126,11 +133,26 @@ def _read(chunks: str) -> str:
     return f"CREATE TABLE src AS SELECT f, p, h, unnest(r) FROM {typed}"
 
 
-def _clean_predicate() -> str:
+def _unhinted_kind(unhinted: Sequence[int]) -> str:
+    """For the records of files that do not say what they hold (no envelope: ``unhinted`` file
+    indices), the Python normaliser takes a record for a marché unless a ``_type`` (or
+    ``type_contrat``, ``typeContrat``) says concession, or it has concession fields (never
+    clean anyway): only a record whose marker is absent, or plainly not a concession, is
+    clean."""
+    if not unhinted:
+        return "true"
+    markers = " AND ".join(f'"{name}" IS NULL' for name in KIND_MARKERS)
+    return f"""(NOT list_contains({list(unhinted)}, f) OR ({markers} AND (_type IS NULL OR (
+        regexp_full_match(fr(_type), '{_PLAIN_TYPE}')
+        AND NOT contains(lower(fr(_type)), 'concession')))))"""
+
+
+def _clean_predicate(unhinted: Sequence[int] = ()) -> str:
     """A record the SQL path reproduces exactly; anything else goes to Python."""
     off_path = " AND ".join(f'"{name}" IS NULL' for name in OFF_PATH)
     return f"""
         {off_path}
+        AND {_unhinted_kind(unhinted)}
         AND is_s(id) AND trim(txt(sv(id)), '0') <> ''  -- (NULL when blank: not clean)
         AND ok_acheteur
         AND opt_s(_type) AND opt_s(uid) AND opt_s(uuid)
@@ -227,7 +249,7 @@ def _distinct_checks() -> dict[str, tuple[str, dict[str, str]]]:
     return checks
 
 
-def _add_distinct_checks(con: duckdb.DuckDBPyConnection) -> None:
+def _add_distinct_checks(con: duckdb.DuckDBPyConnection, unhinted: Sequence[int] = ()) -> None:
     """``checked``: a view of ``src`` with the distinct checks joined and ``clean`` computed.
 
     A view, not a table: the wide rows are only materialised once, as contract rows, by
@@ -248,7 +270,7 @@ def _add_distinct_checks(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE VIEW joined AS SELECT src.*, {', '.join(columns)} FROM src {' '.join(joins)}"
     )
     con.execute(
-        f"CREATE VIEW checked AS SELECT *, coalesce(({_clean_predicate()}), false) AS clean "
+        f"CREATE VIEW checked AS SELECT *, coalesce(({_clean_predicate(unhinted)}), false) AS clean "
         "FROM joined"
     )
 
@@ -260,14 +282,16 @@ def normalise_chunks(
     out_dir: Path,
     import_id: str,
     part: int = 0,
+    unhinted: Sequence[int] = (),
 ) -> None:
     """Create ``src`` (all staged records) and stage the rows of the clean ones; the caller
-    hands the others (``not_clean``) to the Python normaliser."""
+    hands the others (``not_clean``) to the Python normaliser. ``unhinted``: the indices of the
+    files whose records are not said to be marchés by an envelope."""
     from ancrage.ingest.sql_rows import stage_clean_rows
 
     con.execute(_macros(today))
     con.execute(_read(chunks))
-    _add_distinct_checks(con)
+    _add_distinct_checks(con, unhinted)
     stage_clean_rows(con, out_dir, import_id, part)
     # Every staged content is unique (the staging skips known contents), so the records that
     # are not clean are exactly the readable ones without a contract row.
