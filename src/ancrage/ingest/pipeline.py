@@ -159,7 +159,8 @@ def _read_json(
     router: Router, input_file: InputFile, counts: FileCounts, fast: FastPath | None, progress
 ) -> None:
     """Route every record of a JSON file: candidates for the SQL fast path are staged as lines,
-    the others (2019 format, concessions, ``null`` values…) go to the Python normaliser now."""
+    the others (2019 format, concessions, ``null`` values…) go to the Python normaliser now, or,
+    from a file without envelope, once the SQL path has declined them."""
     info: dict = {}
     # Records read one by one (an indented file: most buyers' files) but bound for the fast path
     # are staged by the thousand, as lines are: staged one at a time, they cost 27 µs each.
