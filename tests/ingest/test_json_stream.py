@@ -95,42 +95,40 @@ def test_mixed_layouts_keep_every_record_in_order(monkeypatch, chunk) -> None:
     assert [json.loads(t) for _, t in got] == RECORDS[:11]
 
 
-def test_a_pretty_printed_file_is_not_encoded_again_for_each_record(monkeypatch) -> None:
+@pytest.fixture
+def handed_back(monkeypatch) -> list[int]:
+    """One item per time the reader hands its buffer back to the line batches."""
+    calls: list[int] = []
+    original = json_stream._Buffer._untaken_bytes
+
+    def counting(self):
+        calls.append(1)
+        return original(self)
+
+    monkeypatch.setattr(json_stream._Buffer, "_untaken_bytes", counting)
+    return calls
+
+
+def test_a_pretty_printed_file_is_not_encoded_again_for_each_record(handed_back) -> None:
     # The buffer left by the general reader is handed to a batch only when its first line fits
     # the one-record-per-line layout: never, in a pretty-printed file (encoding the buffer once
     # per record made such a file of 20,000 records take 42 s instead of 2 s).
-    calls = []
-    original = json_stream._Buffer._untaken_bytes
-
-    def counting(self):
-        calls.append(1)
-        return original(self)
-
-    monkeypatch.setattr(json_stream._Buffer, "_untaken_bytes", counting)
     data = json.dumps({"marches": {"marche": RECORDS}}, ensure_ascii=False, indent=2).encode()
     got = _read(data)
     assert [json.loads(t) for _, t in got] == RECORDS
-    assert calls == []
+    assert handed_back == []
 
 
 @pytest.mark.parametrize("indent", [None, 2])
-def test_minified_and_pretty_files_are_read_in_one_pass(monkeypatch, indent) -> None:
+def test_minified_and_pretty_files_are_read_in_one_pass(monkeypatch, handed_back, indent) -> None:
     # A minified file is a single line: the buffer is handed back to batches about once per
     # half chunk read, not once per record (it then grew by a chunk per record: 17 s for 22 MB).
     monkeypatch.setattr(json_stream, "CHUNK", 1000)
-    calls = []
-    original = json_stream._Buffer._untaken_bytes
-
-    def counting(self):
-        calls.append(1)
-        return original(self)
-
-    monkeypatch.setattr(json_stream._Buffer, "_untaken_bytes", counting)
     records = RECORDS * 5
     data = json.dumps({"marches": {"marche": records}}, ensure_ascii=False, indent=indent).encode()
     got = _read(data)
     assert [json.loads(t) for _, t in got] == records
-    assert len(calls) <= len(data) // 500 + 2 < len(records)
+    assert len(handed_back) <= len(data) // 500 + 2 < len(records)
 
 
 def _indented_2022(path, records: list[dict]) -> bytes:

@@ -39,6 +39,16 @@ def _import_both(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: list[
     return results
 
 
+def _agreeing(results: dict) -> tuple[dict, dict]:
+    """The Python path's (totals, rows), once checked equal to the SQL path's, table by table."""
+    python_total, python_rows = results["0"]
+    sql_total, sql_rows = results["1"]
+    assert sql_total == python_total
+    for table in COMPARED:
+        assert sql_rows[table] == python_rows[table], table
+    return python_total, python_rows
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("gen") / "decp.json"
@@ -47,12 +57,7 @@ def synthetic(tmp_path_factory) -> Path:
 
 
 def test_paths_agree_on_synthetic_data_with_defects(synthetic, tmp_path, monkeypatch) -> None:
-    results = _import_both(tmp_path, monkeypatch, [str(synthetic)])
-    python_total, python_rows = results["0"]
-    sql_total, sql_rows = results["1"]
-    assert sql_total == python_total
-    for table in COMPARED:
-        assert sql_rows[table] == python_rows[table], table
+    python_total, python_rows = _agreeing(_import_both(tmp_path, monkeypatch, [str(synthetic)]))
     assert python_total["loaded"] > 5_900 and python_rows["quality_issues"]
 
 
@@ -147,12 +152,7 @@ def test_paths_agree_on_files_without_envelope(synthetic, tmp_path, monkeypatch,
         path.write_text("\n".join(records) + "\n", encoding="utf-8")
     else:
         path.write_text("[\n" + ",\n".join(records) + "\n]\n", encoding="utf-8")
-    results = _import_both(tmp_path, monkeypatch, [str(path)])
-    python_total, python_rows = results["0"]
-    sql_total, sql_rows = results["1"]
-    assert sql_total == python_total
-    for table in COMPARED:
-        assert sql_rows[table] == python_rows[table], table
+    python_total, python_rows = _agreeing(_import_both(tmp_path, monkeypatch, [str(path)]))
     kinds = {row[2] for row in python_rows["contracts"]}
     assert kinds == {"marche", "concession"} and python_total["loaded"] > 5_900
 
