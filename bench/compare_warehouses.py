@@ -17,16 +17,15 @@ from pathlib import Path
 
 import duckdb
 
-
-def _snapshot(data_dir: Path) -> Path:
-    return data_dir / "snapshots" / (data_dir / "CURRENT").read_text().strip()
+from ancrage.warehouse.snapshot import current, table_paths
 
 
-def _source(snapshot: Path, table: str) -> str:
-    path = snapshot / table
-    return (
-        f"read_parquet('{path}/*.parquet')" if path.is_dir() else f"read_parquet('{path}.parquet')"
-    )
+def _tables(data_dir: Path) -> dict[str, str]:
+    """Table -> Parquet path or glob, in the current snapshot of ``data_dir``."""
+    snapshot = current(data_dir)
+    if snapshot is None:
+        raise SystemExit(f"{data_dir} : aucun instantané")
+    return table_paths(snapshot.path)
 
 
 def main() -> int:
@@ -35,21 +34,22 @@ def main() -> int:
     parser.add_argument("--ignore", action="append", default=[])
     args = parser.parse_args()
     ignored = {"import_id", *args.ignore}
-    a, b = (_snapshot(path) for path in args.dirs)
-    tables = sorted(
-        {p.name.removesuffix(".parquet") for p in a.iterdir() if p.name != "manifest.json"}
-    )
+    a, b = (_tables(path) for path in args.dirs)
     con = duckdb.connect()
-    differs = False
-    for table in tables:
+    missing = sorted(set(a) ^ set(b))
+    differs = bool(missing)
+    if missing:
+        print(f"tables présentes d'un seul côté : {', '.join(missing)}")
+    for table in sorted(set(a) & set(b)):
+        sources = [f"read_parquet('{side[table]}')" for side in (a, b)]
         columns = [
             row[0]
-            for row in con.execute(f"DESCRIBE SELECT * FROM {_source(a, table)}").fetchall()
+            for row in con.execute(f"DESCRIBE SELECT * FROM {sources[0]}").fetchall()
             if row[0] not in ignored
         ]
         # (with every column ignored, only the row counts are compared)
         cols = ", ".join(f'"{c}"' for c in columns) or "1 AS row"
-        left, right = (f"SELECT {cols} FROM {_source(s, table)}" for s in (a, b))
+        left, right = (f"SELECT {cols} FROM {source}" for source in sources)
         count_a, count_b = (
             con.execute(f"SELECT count(*) FROM ({q})").fetchone()[0] for q in (left, right)
         )
