@@ -128,3 +128,45 @@ def test_spans_outside_the_block_are_refused() -> None:
         _lines.digest(b"{}", np.array([[0, 5]], "<i8").tobytes())
     with pytest.raises(ValueError, match="suivre les spans"):
         _lines.stage(b"{}", np.array([[0, 2]], "<i8").tobytes(), b"", b"", 0, 0)
+
+
+def _utf8_cases() -> list[bytes]:
+    """Every lead byte followed by continuations at the edges of each range, cut at each
+    length, behind ASCII prefixes of 0 to 9 bytes (the C check takes ASCII 8 bytes at a time)."""
+    tails = [b"", b"\x80", b"\x8f", b"\x90", b"\x9f", b"\xa0", b"\xbf", b"\xc0", b"A"]
+    cases = []
+    for lead in range(0x80, 0x100):
+        for second in tails:
+            for rest in (b"", b"\x80", b"\x80\xbf", b"\xbf\x80", b"A\x80", b"\x80A"):
+                cases.append(bytes([lead]) + second + rest)
+    return [b"x" * k + case for k in range(10) for case in cases]
+
+
+def test_utf8_check_agrees_with_python_decoder() -> None:
+    cases = _utf8_cases()
+    # (a few hand-picked ones: overlong, surrogate, past U+10FFFF, and valid 2-4 byte forms)
+    known = {
+        b"\xc0\x80": False,
+        b"\xe0\x80\x80": False,
+        b"\xed\xa0\x80": False,
+        b"\xf4\x90\x80\x80": False,
+        "é".encode(): True,
+        "’".encode(): True,
+        "😀".encode(): True,
+        b"": True,
+        b"plain ascii text, longer than a word": True,
+    }
+    for block, valid in known.items():
+        assert _lines.valid_utf8(block) is valid
+        assert lines.valid_utf8_py(block) is valid
+    disagree = [c for c in cases if _lines.valid_utf8(c) != lines.valid_utf8_py(c)]
+    assert disagree == []
+    assert sum(lines.valid_utf8_py(c) for c in cases) > 1_000  # (both kinds are well covered)
+
+
+def test_utf8_check_on_real_text(real_dir, synthetic_block) -> None:
+    block = _real_lines(real_dir)
+    assert _lines.valid_utf8(block) and _lines.valid_utf8(synthetic_block)
+    # One byte cut out of a two-byte letter, deep in the block: found.
+    at = block.index("é".encode(), len(block) // 2)
+    assert not _lines.valid_utf8(block[:at] + block[at + 1 :])

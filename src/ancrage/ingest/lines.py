@@ -62,6 +62,13 @@ def stage(
     return stage_py(block, spans, keep, digests, file_index, first)
 
 
+def valid_utf8(block: bytes) -> bool:
+    """Whether ``block`` is valid UTF-8, as ``bytes.decode`` (strict) defines it."""
+    if accelerated():
+        return _lines.valid_utf8(block)
+    return valid_utf8_py(block)
+
+
 def _spans(raw: bytes) -> np.ndarray:
     return np.frombuffer(raw, "<i8").reshape(-1, 2)
 
@@ -92,6 +99,14 @@ def scan_py(block: bytes) -> tuple[np.ndarray, bool]:
         spans += (left, left + len(line) - 1)
         start += len(raw) + 1
     return _spans(np.array(spans, "<i8").tobytes()), True
+
+
+def valid_utf8_py(block: bytes) -> bool:
+    try:
+        block.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def digest_py(block: bytes, spans: np.ndarray) -> tuple[bytes, bytes]:
