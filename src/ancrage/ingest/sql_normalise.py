@@ -4,7 +4,8 @@ Most records of a real or synthetic national file are *clean*: every field in it
 type and spelling. For them, per-record Python is the bottleneck, so they are staged as
 newline-delimited JSON and normalised here with vectorised SQL. Any record that is not clean in
 every respect (a number given as text, a date with a time zone, an unknown label, nested
-awardee lists, a modification, a ``null``…) goes back to the Python normaliser
+awardee lists, a modification that brings new awardees or is not in id order, a ``null``…)
+goes back to the Python normaliser
 (:mod:`ancrage.ingest.normalise`), which remains the single reference for defects. A test
 (``tests/ingest/test_sql_path.py``) checks that both paths give identical rows.
 
@@ -55,6 +56,20 @@ _TITULAIRE = (
     + r")*\}\}"
 )
 _TITULAIRES = rf"\[{_TITULAIRE}(,{_TITULAIRE})*\]"
+# Modifications the SQL path applies: each an integer id and new totals as numbers, with ISO
+# dates, nothing else (no new awardees, no 2019 object): what national files mostly publish.
+_MOD_FIELD = (
+    r'"id":[0-9]{1,9}'
+    r'|"(montant|dureeMois)":-?[0-9][0-9.eE+-]*'
+    r'|"(dateNotificationModification|datePublicationDonneesModification)":'
+    r'"[0-9]{4}-[0-9]{2}-[0-9]{2}"'
+)
+_MODIFICATION = rf'\{{"modification":\{{({_MOD_FIELD})(,({_MOD_FIELD}))*\}}\}}'
+_MODIFICATIONS = rf"\[{_MODIFICATION}(,{_MODIFICATION})*\]"
+MODIFICATION_TYPE = (
+    '[{"modification": {"id": "JSON", "montant": "JSON", "dureeMois": "JSON", '
+    '"dateNotificationModification": "JSON", "datePublicationDonneesModification": "JSON"}}]'
+)
 
 
 def _sql_list(values) -> str:
@@ -111,6 +126,23 @@ def _macros(today: date) -> str:
     CREATE OR REPLACE MACRO num_text(x) AS CASE
         WHEN x = trunc(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR)
         ELSE printf('%.2f', x) END;
+    -- Modifications (parsed with MODIFICATION_TYPE, l; their text, t) that the Python normaliser
+    -- applies in the order given: ids present and strictly increasing (its sort key is the id),
+    -- new data in each, valid dates, and no key twice (DuckDB keeps the first of two, Python the
+    -- last: the keys of t, the only '":' in it, are counted against the fields found).
+    CREATE OR REPLACE MACRO mods_clean(l, t) AS
+        list_bool_and(list_transform(l, lambda m:
+            m.modification.id IS NOT NULL
+            AND (m.modification.montant IS NOT NULL OR m.modification.dureeMois IS NOT NULL)
+            AND opt_date(m.modification.dateNotificationModification)
+            AND opt_date(m.modification.datePublicationDonneesModification)))
+        AND list_transform(l, lambda m: CAST(fr(m.modification.id) AS BIGINT))
+            = list_sort(list_distinct(list_transform(l, lambda m: CAST(fr(m.modification.id) AS BIGINT))), 'ASC')
+        AND (length(t) - length(replace(t, '":', ''))) // 2 = len(l) + list_sum(list_transform(l, lambda m:
+            (m.modification.id IS NOT NULL)::INT + (m.modification.montant IS NOT NULL)::INT
+            + (m.modification.dureeMois IS NOT NULL)::INT
+            + (m.modification.dateNotificationModification IS NOT NULL)::INT
+            + (m.modification.datePublicationDonneesModification IS NOT NULL)::INT));
     CREATE OR REPLACE MACRO date_rule(d) AS CASE
         WHEN year(d) < 2000 THEN 'date_implausible'
         WHEN d > DATE '{today.isoformat()}'
@@ -174,7 +206,9 @@ def _clean_predicate(unhinted: Sequence[int] = ()) -> str:
         AND is_n(montant) AND is_n(dureeMois)
         AND ok_dateNotification AND ok_datePublicationDonnees AND ok_dateDebutExecution
         AND ok_lieuExecution
-        AND (modifications IS NULL OR fr(modifications) = '[]')
+        AND (modifications IS NULL OR fr(modifications) = '[]' OR (
+             regexp_full_match(fr(modifications), '{_MODIFICATIONS}')
+             AND mods_clean(json_transform(modifications, '{MODIFICATION_TYPE}'), fr(modifications))))
         AND (actesSousTraitance IS NULL OR fr(actesSousTraitance) = '[]' OR (
              starts_with(fr(actesSousTraitance), '[')
              AND list_bool_and(list_transform(json_extract(actesSousTraitance, '$[*]'),

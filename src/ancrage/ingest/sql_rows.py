@@ -14,6 +14,7 @@ import pyarrow as pa
 from ancrage.ingest.normalise import FIELDS_2022
 from ancrage.ingest.quality import check_siret
 from ancrage.ingest.routing import FILE_ORDER_SHIFT
+from ancrage.ingest.sql_normalise import MODIFICATION_TYPE
 from ancrage.ingest.staging import STAGING
 
 NO_SOCIAL = "Pas de considération sociale"
@@ -51,9 +52,20 @@ SELECT f, p, h AS content_hash, s.id AS id_fragment, "_type", actesSousTraitance
         lambda t: {
             'supplier_id': replace(txt(t.titulaire.id), ' ', ''),
             'supplier_id_type': t.titulaire.typeIdentifiant,
-            'supplier_name': txt(t.titulaire.denominationSociale)}) AS awardees
+            'supplier_name': txt(t.titulaire.denominationSociale)}) AS awardees,
+    -- (modifications in the order given: the clean check made sure it is the Python one)
+    CASE WHEN modifications IS NOT NULL AND fr(modifications) <> '[]' THEN list_transform(
+        json_transform(modifications, '$MODIFICATION_TYPE'),
+        lambda m: {
+            'id': fr(m.modification.id),
+            'notified': iso_date(m.modification.dateNotificationModification),
+            'notified_raw': sv(m.modification.dateNotificationModification),
+            'published': iso_date(m.modification.datePublicationDonneesModification),
+            'published_raw': sv(m.modification.datePublicationDonneesModification),
+            'amount': nv(m.modification.montant),
+            'duration': nv(m.modification.dureeMois)}) END AS mods
 FROM checked s JOIN files fl USING (f) WHERE clean
-"""
+""".replace("$MODIFICATION_TYPE", MODIFICATION_TYPE)
 
 CONTRACTS = f"""
 CREATE TABLE sql_contracts AS
@@ -81,8 +93,13 @@ SELECT
     ccag, price_form,
     price_types,
     grouping_type,
-    amount AS amount_ht, amount AS current_amount_ht,
-    duration AS duration_months, duration AS current_duration_months,
+    -- each modification carries new totals: the last one given is the current one
+    amount AS amount_ht,
+    coalesce(list_filter(list_transform(mods, lambda m: m.amount), lambda x: x IS NOT NULL)[-1], amount)
+        AS current_amount_ht,
+    duration AS duration_months,
+    coalesce(list_filter(list_transform(mods, lambda m: m.duration), lambda x: x IS NOT NULL)[-1], duration)
+        AS current_duration_months,
     notified AS notification_date, published AS publication_date, started AS execution_start_date,
     bv(attributionAvance) AS advance, nv(tauxAvance) AS advance_rate,
     NULL::DOUBLE AS public_subsidy,
@@ -99,11 +116,13 @@ SELECT
     CASE WHEN actesSousTraitance IS NULL THEN NULL WHEN fr(actesSousTraitance) = '[]' THEN 0
          ELSE json_array_length(actesSousTraitance)::BIGINT END AS subcontract_count,
     eu AS origin_eu_share, fr AS origin_france_share,
-    0::BIGINT AS modification_count, len(awardees)::BIGINT AS awardee_count, buyer_name,
-    f * {FILE_ORDER_SHIFT} + p AS _order, f AS _file, 1::BIGINT AS _rows, published AS _last_publication,
+    coalesce(len(mods), 0)::BIGINT AS modification_count, len(awardees)::BIGINT AS awardee_count, buyer_name,
+    f * {FILE_ORDER_SHIFT} + p AS _order, f AS _file, 1::BIGINT AS _rows,
+    -- (greatest() skips NULLs, as the Python max over the dates given does)
+    greatest(published, list_max(list_transform(mods, lambda m: m.published))) AS _last_publication,
     -- kept for the issue rules below
     "_type" AS _type_raw, notified_raw AS _notified_raw, published_raw AS _published_raw,
-    started_raw AS _started_raw, awardees AS _awardees
+    started_raw AS _started_raw, awardees AS _awardees, mods AS _mods
 FROM base
 """
 
@@ -168,6 +187,10 @@ CONTRACT_ISSUES = [
         "num_text(origin_france_share) || ' > ' || num_text(origin_eu_share)", "'origin_france_above_eu'",
     ),
 ]  # fmt: skip
+MODIFICATION_ISSUES = [
+    _issue("date_rule(m.notified) IS NOT NULL", "'dateNotificationModification'", "m.notified_raw", "date_rule(m.notified)"),
+    _issue("date_rule(m.published) IS NOT NULL", "'datePublicationDonneesModification'", "m.published_raw", "date_rule(m.published)"),
+]  # fmt: skip
 AWARDEE_ISSUES = [
     _issue(
         "a.supplier_id_type = 'SIRET' AND k.problem IS NOT NULL", "'titulaire.id'", "a.supplier_id",
@@ -194,6 +217,10 @@ FROM (
     FROM (SELECT contract_id, buyer_id, content_hash, _order, unnest(_awardees) AS a
           FROM sql_contracts)
     LEFT JOIN siret_checks k ON k.siret = a.supplier_id
+    UNION ALL
+    SELECT contract_id, buyer_id, content_hash, _order, {unnested(MODIFICATION_ISSUES)}
+    FROM (SELECT contract_id, buyer_id, content_hash, _order, unnest(_mods) AS m
+          FROM sql_contracts WHERE _mods IS NOT NULL)
 )
 """
 
@@ -256,6 +283,16 @@ def stage_clean_rows(
                         generate_subscripts(_awardees, 1) - 1 AS position,
                         unnest(_awardees) AS a
                  FROM sql_contracts)""",
+    )
+    copy(
+        "modifications",
+        """SELECT contract_id, seq, m.id AS modification_id, NULL AS object,
+                  m.notified AS notification_date, m.published AS publication_date,
+                  m.amount AS amount_ht, m.duration AS duration_months, 0 AS awardee_count,
+                  content_hash, _order
+           FROM (SELECT contract_id, content_hash, _order, generate_subscripts(_mods, 1) AS seq,
+                        unnest(_mods) AS m
+                 FROM sql_contracts WHERE _mods IS NOT NULL)""",
     )
     copy("quality_issues", "SELECT * FROM sql_issues")
 
