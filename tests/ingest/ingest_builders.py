@@ -47,3 +47,29 @@ def marche(**overrides: Any) -> dict[str, Any]:
     }
     record.update(overrides)
     return record
+
+
+def concession(**overrides: Any) -> dict[str, Any]:
+    """A valid 2022-format contrat de concession; tests override what they examine."""
+    record = {
+        "id": "2024-DSP-01",
+        "autoriteConcedante": {"id": "21350238800019"},
+        "nature": "Délégation de service public",
+        "objet": "Exploitation du camping municipal",
+        "procedure": "Procédure négociée restreinte",
+        "dureeMois": 60,
+        "dateSignature": "2024-04-02",
+        "datePublicationDonnees": "2024-04-20",
+        "dateDebutExecution": "2024-05-01",
+        "valeurGlobale": 1250000.5,
+        "montantSubventionPublique": 40000,
+        "concessionnaires": [
+            {"concessionnaire": {"typeIdentifiant": "SIRET", "id": "81223113200026"}}
+        ],
+        "considerationsSociales": {"considerationSociale": ["Pas de considération sociale"]},
+        "considerationsEnvironnementales": {
+            "considerationEnvironnementale": ["Clause environnementale"]
+        },
+    }
+    record.update(overrides)
+    return record

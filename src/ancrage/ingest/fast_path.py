@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 from array import array
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import numpy as np
@@ -41,18 +43,34 @@ def sql_path_enabled() -> bool:
     return os.environ.get("ANCRAGE_SQL_NORMALISE", "1") != "0"
 
 
+@dataclass
+class _Chunk:
+    """A staging file: lines of one kind of contract (marchés, or concessions of a 2022
+    envelope), CHUNK_LINES of them at most (the import's first chunk fewer)."""
+
+    number: int
+    path: Path
+    kind: str
+    handle: BinaryIO
+    written: int = 0  # bytes
+    staged: int = 0  # lines
+    # Of each line: file * FILE_ORDER_SHIFT + position, and where the line starts in the file.
+    # Saved beside the chunk when it is full, so that memory does not grow with the file (16
+    # bytes per record otherwise).
+    positions: array = field(default_factory=lambda: array("q"))
+    offsets: array = field(default_factory=lambda: array("q"))
+
+
 class FastPath:
     def __init__(self, work: Path, import_id: str, files: list[FileCounts]) -> None:
         self.directory = work / "fast"
         self.directory.mkdir(parents=True, exist_ok=True)
         self.files = files  # the import's files, as they are read
-        # Of each staged line of the chunk being written: file * FILE_ORDER_SHIFT + position,
-        # and where the line starts in the chunk file. Saved beside the chunk when it is full,
-        # so that memory does not grow with the file (16 bytes per record otherwise).
-        self.positions = array("q")
-        self.offsets = array("q")
-        self.chunks: list[Path] = []  # staging files, CHUNK_LINES lines each (the first fewer)
-        self.staged = 0  # lines staged in the current chunk
+        self.chunks: list[_Chunk] = []  # every chunk, in the order they were opened
+        # The chunk being written for each kind: a file's concessions follow its marchés, and
+        # each kind fills its own chunks, so that a folder of small files does not cut the
+        # chunks short at every change of list.
+        self.open: dict[str, _Chunk] = {}
         self.total_staged = 0
         # A full chunk is normalised by DuckDB (which releases the GIL) in this thread while
         # the main thread reads on: the two cores work at once. Its results (the records to
@@ -60,7 +78,6 @@ class FastPath:
         self.sql_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sql-chunks")
         self.sql_pending: list[tuple[int, Future]] = []  # (chunk number, its normalisation)
         self.duck: duckdb.DuckDBPyConnection | None = None
-        self._new_chunk()
         # Texts to store, as staged: (hex digests joined, UTF-8 texts joined, their lengths).
         self.raw_parts: list[tuple[bytes, bytes, np.ndarray]] = []
         self.raw_count = 0
@@ -73,49 +90,67 @@ class FastPath:
         self.work = work
         self.import_id = import_id
 
-    def _new_chunk(self) -> None:
-        if self.chunks:
-            self._close_chunk()
-        self.chunks.append(self.directory / f"records-{len(self.chunks)}.ndjson")
-        self.handle = open(self.chunks[-1], "wb")
-        self.written = 0
+    def _chunk_for(self, kind: str) -> _Chunk:
+        chunk = self.open.get(kind)
+        if chunk is None:
+            number = len(self.chunks)
+            path = self.directory / f"records-{number}.ndjson"
+            chunk = _Chunk(number, path, kind, open(path, "wb"))
+            self.chunks.append(chunk)
+            self.open[kind] = chunk
+        return chunk
 
-    def _close_chunk(self) -> None:
-        """Close the chunk being written, save its index and hand it to DuckDB."""
-        self.handle.close()
-        number = len(self.chunks) - 1
-        if self.staged:
+    def _close_chunk(self, chunk: _Chunk) -> None:
+        """Close a chunk being written, save its index and hand it to DuckDB."""
+        chunk.handle.close()
+        del self.open[chunk.kind]
+        if chunk.staged:
             index = np.stack(
-                [np.frombuffer(self.positions, np.int64), np.frombuffer(self.offsets, np.int64)]
+                [np.frombuffer(chunk.positions, np.int64), np.frombuffer(chunk.offsets, np.int64)]
             )
-            np.save(self._index_path(number), index)
-            self._submit_chunk(number, index[0])
-        self.positions, self.offsets, self.staged = array("q"), array("q"), 0
+            np.save(self._index_path(chunk.number), index)
+            self._submit_chunk(chunk, index[0])
+        chunk.positions, chunk.offsets = array("q"), array("q")
 
     def _index_path(self, number: int) -> Path:
-        return self.chunks[number].with_suffix(".index.npy")
+        return self.chunks[number].path.with_suffix(".index.npy")
 
     def stage_batch(
-        self, router: Router, counts: FileCounts, first: int, texts: list[bytes]
+        self,
+        router: Router,
+        counts: FileCounts,
+        first: int,
+        texts: list[bytes],
+        kind: str | None = "marche",
     ) -> None:
         """Stage consecutive records given as separate UTF-8 texts (records read one by one)."""
         lengths = np.array([len(text) for text in texts], np.int64)
         ends = np.cumsum(lengths)
         spans = np.stack([ends - lengths, ends], axis=1)
-        self.stage_block(router, counts, first, b"".join(texts), spans)
+        self.stage_block(router, counts, first, b"".join(texts), spans, kind)
 
     def stage_block(
-        self, router: Router, counts: FileCounts, first: int, block: bytes, spans: np.ndarray
+        self,
+        router: Router,
+        counts: FileCounts,
+        first: int,
+        block: bytes,
+        spans: np.ndarray,
+        kind: str | None = "marche",
     ) -> None:
         """Stage consecutive records (positions ``first``, ``first + 1``…), the texts of
         ``block`` at ``spans``, for SQL, or count them as duplicates if their content is already
         known; one write for the batch. The per-record work (digests, chunk lines) is done by
         :mod:`ancrage.ingest.lines`: this runs once per record of a national file.
 
+        ``kind``: what the envelope says the records are (``concession``, ``marche``), or None
+        for a file without envelope (staged with the marchés, the SQL path tells them apart).
+
         The identity of a fast-path record is the MD5 of its line; its text is stored in
         ``raw_records`` here, once, so that SQL never has to carry it.
         """
         known, quarantined = router.known, router.quarantined
+        hint = _hint(kind, counts)
         digests, nulls = lines.digest(block, spans)
         listed = [digests[i : i + 16] for i in range(0, len(digests), 16)]
         keep = bytearray(len(listed))
@@ -134,7 +169,7 @@ class FastPath:
                     router.route(
                         counts,
                         first + i,
-                        counts.fast_kind,
+                        hint,
                         record,
                         decoded if error else None,
                         error,
@@ -145,21 +180,22 @@ class FastPath:
                     continue
                 add_recent(digest)
                 keep[i] = 1
-        chunk, starts, hexes, texts = lines.stage(
+        staged_lines, starts, hexes, texts = lines.stage(
             block, spans, bytes(keep), digests, counts.index, first
         )
         kept = np.flatnonzero(np.frombuffer(keep, np.uint8))
-        self.offsets.frombytes((starts + self.written).astype(np.int64).tobytes())
+        chunk = self._chunk_for("concession" if kind == "concession" else "marche")
+        chunk.offsets.frombytes((starts + chunk.written).astype(np.int64).tobytes())
         orders = kept + (first + counts.index * FILE_ORDER_SHIFT)
-        self.positions.frombytes(orders.astype(np.int64).tobytes())
+        chunk.positions.frombytes(orders.astype(np.int64).tobytes())
         self._add_raw(hexes, texts, spans[kept, 1] - spans[kept, 0])
-        self.handle.write(chunk)
-        self.written += len(chunk)
-        self.staged += len(kept)
+        chunk.handle.write(staged_lines)
+        chunk.written += len(staged_lines)
+        chunk.staged += len(kept)
         self.total_staged += len(kept)
-        limit = CHUNK_LINES // FIRST_CHUNK_SHARE if len(self.chunks) == 1 else CHUNK_LINES
-        if self.staged >= limit:
-            self._new_chunk()
+        limit = CHUNK_LINES // FIRST_CHUNK_SHARE if chunk.number == 0 else CHUNK_LINES
+        if chunk.staged >= limit:
+            self._close_chunk(chunk)
 
     @staticmethod
     def _staged_text(handle, index: np.ndarray, order: int) -> tuple[str, str]:
@@ -210,19 +246,22 @@ class FastPath:
         if self.raw_writer is not None:
             self.raw_writer.close()
 
-    def _submit_chunk(self, number: int, positions: np.ndarray) -> None:
+    def _submit_chunk(self, chunk: _Chunk, positions: np.ndarray) -> None:
         # At most one chunk waits behind the one being normalised: memory stays bounded.
         if len(self.sql_pending) >= 2:
             self.sql_pending[-2][1].result()
         files = [(c.index, c.path, c.format) for c in self.files]
         unhinted = [c.index for c in self.files if c.fast_kind is None]
-        future = self.sql_pool.submit(self._normalise_chunk, number, files, positions, unhinted)
-        self.sql_pending.append((number, future))
+        future = self.sql_pool.submit(
+            self._normalise_chunk, chunk.number, chunk.kind, files, positions, unhinted
+        )
+        self.sql_pending.append((chunk.number, future))
 
     def finish(self, router: Router, files: list[FileCounts]) -> None:
         """Normalise the last chunk, wait for all; hand the records that are not clean (or that
         DuckDB could not read) to the Python normaliser, in reading order."""
-        self._close_chunk()
+        for chunk in list(self.open.values()):
+            self._close_chunk(chunk)
         self._close_raw()
         by_index = {c.index: c for c in files}
         try:
@@ -231,19 +270,25 @@ class FastPath:
             for number, future in self.sql_pending:
                 missing, not_clean = future.result()
                 index = np.load(self._index_path(number))
-                with open(self.chunks[number], "rb") as handle:
-                    self._route_staged(router, by_index, handle, index, missing)
-                    self._route_staged(router, by_index, handle, index, not_clean)
+                kind = self.chunks[number].kind
+                with open(self.chunks[number].path, "rb") as handle:
+                    self._route_staged(router, by_index, handle, index, missing, kind)
+                    self._route_staged(router, by_index, handle, index, not_clean, kind)
         finally:
             self.sql_pool.shutdown(cancel_futures=True)
             if self.duck is not None:
                 self.duck.close()
-        for number, path in enumerate(self.chunks):
-            path.unlink(missing_ok=True)
-            self._index_path(number).unlink(missing_ok=True)
+        for chunk in self.chunks:
+            chunk.path.unlink(missing_ok=True)
+            self._index_path(chunk.number).unlink(missing_ok=True)
 
     def _normalise_chunk(
-        self, number: int, files: list[tuple], positions: np.ndarray, unhinted: list[int]
+        self,
+        number: int,
+        kind: str,
+        files: list[tuple],
+        positions: np.ndarray,
+        unhinted: list[int],
     ) -> tuple:
         """(unreadable lines, records not clean) of one chunk, as read orders (file index *
         FILE_ORDER_SHIFT + position), after its clean records' rows are written to the staging
@@ -252,8 +297,10 @@ class FastPath:
         try:
             con.execute("CREATE TABLE files (f BIGINT, path VARCHAR, format VARCHAR)")
             con.executemany("INSERT INTO files VALUES (?, ?, ?)", files)
-            path = str(self.chunks[number])
-            normalise_chunks(con, path, values.today(), self.work, self.import_id, number, unhinted)
+            path = str(self.chunks[number].path)
+            normalise_chunks(
+                con, path, values.today(), self.work, self.import_id, number, unhinted, kind
+            )
             # A line DuckDB could not read (invalid JSON) is missing from src.
             con.register("staged_positions", pa.table({"o": pa.array(positions, pa.int64())}))
             # (as NumPy arrays of read orders, 8 bytes each: they wait until the end of reading)
@@ -281,7 +328,7 @@ class FastPath:
             )
         return self.duck
 
-    def _route_staged(self, router, by_index, handle, index, orders: np.ndarray) -> None:
+    def _route_staged(self, router, by_index, handle, index, orders: np.ndarray, kind: str) -> None:
         for order in orders.tolist():
             file_index, position = divmod(order, FILE_ORDER_SHIFT)
             text, hex_digest = self._staged_text(handle, index, order)
@@ -290,12 +337,18 @@ class FastPath:
             router.route(
                 counts,
                 position,
-                counts.fast_kind,
+                _hint(kind, counts),
                 record,
                 text if error else None,
                 error,
                 digest=bytes.fromhex(hex_digest),
             )
+
+
+def _hint(kind: str | None, counts: FileCounts) -> str | None:
+    """The kind the Python normaliser is told when a staged record goes back to it: what the
+    envelope said (None: a file without envelope, the normaliser tells)."""
+    return "concession" if kind == "concession" else counts.fast_kind
 
 
 def _string_array(joined: bytes, lengths: np.ndarray) -> pa.Array:

@@ -181,10 +181,10 @@ def _read_json(
             if fast is not None and item.error is None and _fast_candidate(item.kind, info):
                 # (a record with a ``null`` goes on to the Python normaliser from there)
                 if text is not None:
-                    staged.add(item.position, text.encode())
+                    staged.add(item.position, text.encode(), item.kind)
                     continue
                 if isinstance(record, dict):  # parsed by the slow path: staged compact
-                    staged.add(item.position, orjson.dumps(record))
+                    staged.add(item.position, orjson.dumps(record), item.kind)
                     continue
             staged.flush()
             raw, error = item.raw, item.error
@@ -204,11 +204,14 @@ class _Staged:
     def __init__(self, router: Router, counts: FileCounts, fast: FastPath | None) -> None:
         self.router, self.counts, self.fast = router, counts, fast
         self.first = 0
+        self.kind: str | None = None
         self.texts: list[bytes] = []
 
-    def add(self, position: int, text: bytes) -> None:
+    def add(self, position: int, text: bytes, kind: str | None) -> None:
+        if self.texts and kind != self.kind:
+            self.flush()
         if not self.texts:
-            self.first = position
+            self.first, self.kind = position, kind
         self.texts.append(text)
         if len(self.texts) >= self.LIMIT:
             self.flush()
@@ -216,7 +219,7 @@ class _Staged:
     def flush(self) -> None:
         if self.texts:
             texts, self.texts = self.texts, []
-            self.fast.stage_batch(self.router, self.counts, self.first, texts)
+            self.fast.stage_batch(self.router, self.counts, self.first, texts, self.kind)
 
     def __enter__(self) -> _Staged:
         return self
@@ -228,18 +231,21 @@ class _Staged:
 
 
 def _fast_candidate(kind: str | None, info: dict) -> bool:
-    """Marchés of a 2022 envelope, and the records of a file without envelope (a list, or one
-    record per line): the only records the SQL path may normalise. The SQL path takes of the
-    latter only plain 2022 marchés (see ``sql_normalise``); the others go back to Python."""
+    """Marchés and concessions of a 2022 envelope, and the records of a file without envelope
+    (a list, or one record per line): the only records the SQL path may normalise. The SQL
+    path takes of the latter only plain 2022 marchés (see ``sql_normalise``); the others go
+    back to Python."""
     envelope = info.get("envelope")
-    return (kind == "marche" and envelope == "2022") or (kind is None and envelope == "none")
+    return (kind in ("marche", "concession") and envelope == "2022") or (
+        kind is None and envelope == "none"
+    )
 
 
 def _route_batch(
     router: Router, counts: FileCounts, fast: FastPath, batch: JsonBatch, info: dict
 ) -> None:
     if _fast_candidate(batch.kind, info):
-        fast.stage_block(router, counts, batch.first, batch.block, batch.spans)
+        fast.stage_block(router, counts, batch.first, batch.block, batch.spans, batch.kind)
         return
     for position, encoded in enumerate(batch.texts, batch.first):
         text = encoded.decode()

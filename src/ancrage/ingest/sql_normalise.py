@@ -40,6 +40,18 @@ OFF_PATH = (
     "lieuExecution_code", "lieuExecution.typeCode", "lieuExecution.nom", "valeurGlobale",
     "dateSignature", "montantSubventionPublique", "concessionnaires",
 )  # fmt: skip
+# A concession's fields read under the name the marché field of the same role has, so that the
+# rest of the SQL serves both kinds (its ``concessionnaire`` wrappers are renamed likewise).
+AS_MARCHE = {
+    "acheteur": "autoriteConcedante",
+    "montant": "valeurGlobale",
+    "dateNotification": "dateSignature",
+    "titulaires": "concessionnaires",
+}
+# Marché fields the Python normaliser falls back to when a concession lacks its own: present in
+# a concession, they make it not clean (as does "codeCpv", read apart: DuckDB's names ignore
+# case, so one struct cannot hold it beside "codeCPV").
+MARCHE_ONLY = ("acheteur", "montant", "dateNotification", "titulaires", "codeCPV")
 # Other names of ``_type`` that the Python normaliser reads to tell a concession from a marché
 # when the file does not say (no envelope): read here only to send such records to Python.
 KIND_MARKERS = ("type_contrat", "typeContrat")
@@ -151,7 +163,7 @@ def _macros(today: date) -> str:
     """
 
 
-def _read(chunks: str) -> str:
+def _read(chunks: str, kind: str = "marche") -> str:
     fields = ", ".join(f'"{name}" JSON' for name in (*SCALARS, *OFF_PATH, *KIND_MARKERS))
     reader = (
         # A staged line that is not valid JSON (or over 16 MB) is skipped here and found missing
@@ -162,7 +174,32 @@ def _read(chunks: str) -> str:
     typed = reader.format(r=f"'STRUCT({fields})'")
     # ``h`` is the MD5 of the record's text, computed when it was staged (the text itself is
     # already in raw_records and never travels through SQL).
-    return f"CREATE TABLE src AS SELECT f, p, h, unnest(r) FROM {typed}"
+    if kind != "concession":
+        return (
+            "CREATE TABLE src AS SELECT f, p, h, NULL::JSON AS subsidy, false AS off_kind, "
+            f"unnest(r) FROM {typed}"
+        )
+    moved = (*AS_MARCHE.values(), "montantSubventionPublique")
+    present = " OR ".join(f'"{name}" IS NOT NULL' for name in (*MARCHE_ONLY, "alt_cpv"))
+    excluded = ", ".join(
+        f'"{name}"' for name in (*MARCHE_ONLY, *moved, "alt_f", "alt_p", "alt_cpv")
+    )
+    renamed = ", ".join(
+        f'"{concession}" AS "{marche}"'
+        for marche, concession in AS_MARCHE.items()
+        if marche != "titulaires"
+    )
+    emptied = ", ".join(f'NULL::JSON AS "{name}"' for name in moved)
+    alt_cpv = reader.format(r="""'STRUCT("codeCpv" JSON)'""")
+    return f"""CREATE TABLE src AS SELECT f, p, h, "montantSubventionPublique" AS subsidy,
+        ({present}) AS off_kind, * EXCLUDE (f, p, h, {excluded}), {renamed},
+        replace(CAST(concessionnaires AS VARCHAR), '{{"concessionnaire":', '{{"titulaire":')::JSON
+            AS titulaires,
+        NULL::JSON AS "codeCPV", {emptied}
+        FROM (SELECT f, p, h, unnest(r) FROM {typed})
+        LEFT JOIN (SELECT f AS alt_f, p AS alt_p, r."codeCpv" AS alt_cpv
+                   FROM {alt_cpv})
+            ON f = alt_f AND p = alt_p"""
 
 
 def _unhinted_kind(unhinted: Sequence[int]) -> str:
@@ -179,18 +216,29 @@ def _unhinted_kind(unhinted: Sequence[int]) -> str:
         AND NOT contains(lower(fr(_type)), 'concession')))))"""
 
 
-def _clean_predicate(unhinted: Sequence[int] = ()) -> str:
+def _clean_predicate(unhinted: Sequence[int] = (), kind: str = "marche") -> str:
     """A record the SQL path reproduces exactly; anything else goes to Python."""
     off_path = " AND ".join(f'"{name}" IS NULL' for name in OFF_PATH)
+    if kind == "concession":
+        # (no CPV field in a 2022 concession; the SQL path applies no concession modification,
+        # whose fields have other names)
+        cpv = "true"
+        modifications = "(modifications IS NULL OR fr(modifications) = '[]')"
+    else:
+        cpv = "ok_codeCPV"
+        modifications = f"""(modifications IS NULL OR fr(modifications) = '[]' OR (
+             regexp_full_match(fr(modifications), '{_MODIFICATIONS}')
+             AND mods_clean(json_transform(modifications, '{MODIFICATION_TYPE}'), fr(modifications))))"""
     return f"""
         {off_path}
+        AND NOT off_kind AND opt_n(subsidy)
         AND {_unhinted_kind(unhinted)}
         AND is_s(id) AND trim(txt(sv(id)), '0') <> ''  -- (NULL when blank: not clean)
         AND ok_acheteur
         AND opt_s(_type) AND opt_s(uid) AND opt_s(uuid)
         AND ok_nature
         AND opt_s(objet) AND opt_s(idAccordCadre)
-        AND ok_codeCPV
+        AND {cpv}
         AND ok_procedure
         AND ok_techniques
         AND ok_modalitesExecution
@@ -206,9 +254,7 @@ def _clean_predicate(unhinted: Sequence[int] = ()) -> str:
         AND is_n(montant) AND is_n(dureeMois)
         AND ok_dateNotification AND ok_datePublicationDonnees AND ok_dateDebutExecution
         AND ok_lieuExecution
-        AND (modifications IS NULL OR fr(modifications) = '[]' OR (
-             regexp_full_match(fr(modifications), '{_MODIFICATIONS}')
-             AND mods_clean(json_transform(modifications, '{MODIFICATION_TYPE}'), fr(modifications))))
+        AND {modifications}
         AND (actesSousTraitance IS NULL OR fr(actesSousTraitance) = '[]' OR (
              starts_with(fr(actesSousTraitance), '[')
              AND list_bool_and(list_transform(json_extract(actesSousTraitance, '$[*]'),
@@ -283,7 +329,9 @@ def _distinct_checks() -> dict[str, tuple[str, dict[str, str]]]:
     return checks
 
 
-def _add_distinct_checks(con: duckdb.DuckDBPyConnection, unhinted: Sequence[int] = ()) -> None:
+def _add_distinct_checks(
+    con: duckdb.DuckDBPyConnection, unhinted: Sequence[int] = (), kind: str = "marche"
+) -> None:
     """``checked``: a view of ``src`` with the distinct checks joined and ``clean`` computed.
 
     A view, not a table: the wide rows are only materialised once, as contract rows, by
@@ -304,7 +352,8 @@ def _add_distinct_checks(con: duckdb.DuckDBPyConnection, unhinted: Sequence[int]
         f"CREATE VIEW joined AS SELECT src.*, {', '.join(columns)} FROM src {' '.join(joins)}"
     )
     con.execute(
-        f"CREATE VIEW checked AS SELECT *, coalesce(({_clean_predicate(unhinted)}), false) AS clean "
+        f"CREATE VIEW checked AS SELECT *, coalesce(({_clean_predicate(unhinted, kind)}), false) "
+        "AS clean "
         "FROM joined"
     )
 
@@ -317,16 +366,18 @@ def normalise_chunks(
     import_id: str,
     part: int = 0,
     unhinted: Sequence[int] = (),
+    kind: str = "marche",
 ) -> None:
     """Create ``src`` (all staged records) and stage the rows of the clean ones; the caller
     hands the others (``not_clean``) to the Python normaliser. ``unhinted``: the indices of the
-    files whose records are not said to be marchés by an envelope."""
+    files whose records are not said to be marchés by an envelope; ``kind``: what the chunk's
+    records are (``marche``, or ``concession`` from a 2022 envelope)."""
     from ancrage.ingest.sql_rows import stage_clean_rows
 
     con.execute(_macros(today))
-    con.execute(_read(chunks))
-    _add_distinct_checks(con, unhinted)
-    stage_clean_rows(con, out_dir, import_id, part)
+    con.execute(_read(chunks, kind))
+    _add_distinct_checks(con, unhinted, kind)
+    stage_clean_rows(con, out_dir, import_id, part, kind)
     # Every staged content is unique (the staging skips known contents), so the records that
     # are not clean are exactly the readable ones without a contract row.
     con.execute(

@@ -31,7 +31,7 @@ SELECT f, p, h AS content_hash, s.id AS id_fragment, "_type", actesSousTraitance
     offresRecues, marcheInnovant, sousTraitanceDeclaree, idAccordCadre,
     fl.path AS source_file, fl.format AS source_format,
     v_acheteur_id AS buyer_id,
-    txt(sv(s.id)) AS contract_ref,
+    txt(sv(s.id)) AS contract_ref, nv(subsidy) AS subsidy,
     v_acheteur_name AS buyer_name,
     txt(sv(objet)) AS object,
     v_codeCPV_text AS cpv_raw,
@@ -70,7 +70,7 @@ FROM checked s JOIN files fl USING (f) WHERE clean
 CONTRACTS = f"""
 CREATE TABLE sql_contracts AS
 SELECT
-    left(md5(concat_ws('|', 'marche', buyer_id, contract_ref, notified_raw,
+    left(md5(concat_ws('|', $kind, buyer_id, contract_ref, notified_raw,
         -- (list functions cost per row: the usual single awardee is taken directly)
         CASE WHEN len(awardees) = 1 THEN coalesce(awardees[1].supplier_id, '') ELSE
         array_to_string(list_sort(list_distinct(list_transform(awardees, lambda a: coalesce(a.supplier_id, '')))), ',') END,
@@ -79,11 +79,12 @@ SELECT
              THEN trim(regexp_replace(lower(object), '[ \\t\\n\\r\\f\\v]+', ' ', 'g'), ' ')
              ELSE trim(lower(coalesce(object, '')), ' ') END)), 16)
         AS contract_id,
-    buyer_id || contract_ref AS uid, 'marche' AS kind, buyer_id, contract_ref AS id,
+    buyer_id || contract_ref AS uid, $kind AS kind, buyer_id, contract_ref AS id,
     CASE WHEN has_2022 AND has_2019 THEN 'hybrid' WHEN has_2022 THEN '2022' ELSE '2019' END AS schema_version,
     source_format, source_file, p AS source_position, content_hash, $import_id AS import_id,
     nature, object, left(cpv_raw, 8) AS cpv, cpv_raw,
-    CASE WHEN left(cpv_raw, 2) = '45' THEN 'works'
+    CASE WHEN cpv_raw IS NULL THEN NULL
+         WHEN left(cpv_raw, 2) = '45' THEN 'works'
          WHEN CAST(left(cpv_raw, 2) AS INTEGER) <= 44 OR left(cpv_raw, 2) = '48' THEN 'supplies'
          ELSE 'services' END AS family,
     "procedure", "procedure" AS procedure_raw,
@@ -102,7 +103,7 @@ SELECT
         AS current_duration_months,
     notified AS notification_date, published AS publication_date, started AS execution_start_date,
     bv(attributionAvance) AS advance, nv(tauxAvance) AS advance_rate,
-    NULL::DOUBLE AS public_subsidy,
+    subsidy AS public_subsidy,
     place_code,
     place_code_type,
     CAST(fr(offresRecues) AS BIGINT) AS offers_received,
@@ -137,8 +138,15 @@ def _issue(condition: str, field: str, value: str, rule: str) -> str:
     )
 
 
+# The fields the issues of each kind name (the Python normaliser's buyer_path, amount_field,
+# notif_field and awardee wrapper).
+FIELD_NAMES = {
+    "marche": {"buyer": "acheteur.id", "amount": "montant", "notified": "dateNotification", "awardee": "titulaire"},
+    "concession": {"buyer": "autoriteConcedante.id", "amount": "valeurGlobale", "notified": "dateSignature", "awardee": "concessionnaire"},
+}  # fmt: skip
+
 CONTRACT_ISSUES = [
-    _issue("_buyer_problem IS NOT NULL", "'acheteur.id'", "buyer_id", "'buyer_siret_' || _buyer_problem"),
+    _issue("_buyer_problem IS NOT NULL", "'$buyer'", "buyer_id", "'buyer_siret_' || _buyer_problem"),
     _issue("NOT regexp_full_match(id, '[A-Za-z0-9/\\-_ .#]{1,16}')", "'id'", "id", "'contract_id_nonstandard'"),
     _issue("_type_raw IS NOT NULL AND schema_version <> '2019'", "'_type'", "left(sv(_type_raw), 500)", "'schema_type_field'"),
     _issue(
@@ -146,10 +154,10 @@ CONTRACT_ISSUES = [
            OR (length(printf('%.0f', amount_ht)) >= 8
                AND printf('%.0f', amount_ht) = repeat(left(printf('%.0f', amount_ht), 1), length(printf('%.0f', amount_ht))))))
            OR printf('%.0f', amount_ht) = '12311111111'""",
-        "'montant'", "num_text(amount_ht)", "'amount_sentinel'",
+        "'$amount'", "num_text(amount_ht)", "'amount_sentinel'",
     ),
     _issue(
-        "amount_ht < 200 OR amount_ht > 1e9", "'montant'", "num_text(amount_ht)",
+        "amount_ht < 200 OR amount_ht > 1e9", "'$amount'", "num_text(amount_ht)",
         "CASE WHEN amount_ht < 200 THEN 'amount_implausible_low' ELSE 'amount_implausible_high' END",
     ),
     _issue("duration_months <= 0 OR duration_months > 180", "'dureeMois'", "num_text(duration_months)", "'duration_implausible'"),
@@ -162,7 +170,7 @@ CONTRACT_ISSUES = [
         "'montant'", "num_text(amount_ht) || ' € / ' || num_text(duration_months) || ' mois'",
         "'amount_duration_incoherent'",
     ),
-    _issue("date_rule(notification_date) IS NOT NULL", "'dateNotification'", "_notified_raw", "date_rule(notification_date)"),
+    _issue("date_rule(notification_date) IS NOT NULL", "'$notified'", "_notified_raw", "date_rule(notification_date)"),
     _issue("date_rule(publication_date) IS NOT NULL", "'datePublicationDonnees'", "_published_raw", "date_rule(publication_date)"),
     _issue("publication_date < notification_date", "'datePublicationDonnees'", "_published_raw", "'publication_before_notification'"),
     _issue("date_rule(execution_start_date) IS NOT NULL", "'dateDebutExecution'", "_started_raw", "date_rule(execution_start_date)"),
@@ -193,14 +201,20 @@ MODIFICATION_ISSUES = [
 ]  # fmt: skip
 AWARDEE_ISSUES = [
     _issue(
-        "a.supplier_id_type = 'SIRET' AND k.problem IS NOT NULL", "'titulaire.id'", "a.supplier_id",
+        "a.supplier_id_type = 'SIRET' AND k.problem IS NOT NULL", "'$awardee.id'", "a.supplier_id",
         "'supplier_siret_malformed'",
     ),
-    _issue("a.supplier_id = buyer_id", "'titulaire.id'", "a.supplier_id", "'supplier_is_buyer'"),
+    _issue("a.supplier_id = buyer_id", "'$awardee.id'", "a.supplier_id", "'supplier_is_buyer'"),
 ]  # fmt: skip
 
 
-def _issues_sql() -> str:
+def _named(sql: str, kind: str) -> str:
+    for name, value in FIELD_NAMES[kind].items():
+        sql = sql.replace(f"${name}", value)
+    return sql.replace("$kind", _q(kind))
+
+
+def _issues_sql(kind: str = "marche") -> str:
     def unnested(issues: list[str]) -> str:
         return f"unnest(list_filter([{', '.join(issues)}], lambda x: x IS NOT NULL)) AS i"
 
@@ -226,16 +240,22 @@ FROM (
 
 
 def stage_clean_rows(
-    con: duckdb.DuckDBPyConnection, out_dir: Path, import_id: str, part: int = 0
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    import_id: str,
+    part: int = 0,
+    kind: str = "marche",
 ) -> None:
     has_2022 = " OR ".join(f'"{name}" IS NOT NULL' for name in sorted(FIELDS_2022))
-    # Same markers as normalise.schema_version: 2022-only fields, and 2019-only fields or names.
+    # Same markers as normalise.schema_version: 2022-only fields, and 2019-only fields or names
+    # (awardees named the 2019 way count for marchés only).
+    named = "contains(fr(titulaires), '\"denominationSociale\":')" if kind == "marche" else "false"
     markers = f""", ({has_2022}) AS has_2022,
         (uid IS NOT NULL OR uuid IS NOT NULL OR v_acheteur_nom OR v_lieuExecution_nom
-         OR contains(fr(titulaires), '"denominationSociale":')) AS has_2019
+         OR {named}) AS has_2019
     FROM checked s JOIN"""
     con.execute(BASE.replace("\nFROM checked s JOIN", markers))
-    con.execute(CONTRACTS.replace("$import_id", _q(import_id)))
+    con.execute(_named(CONTRACTS.replace("$import_id", _q(import_id)), kind))
     # Each distinct SIRET is checked once (buyers and suppliers come back on many records), by
     # the same function as the Python path: one definition of a valid SIRET.
     sirets = [
@@ -255,7 +275,7 @@ def stage_clean_rows(
     con.register("siret_checks_arrow", checks)
     con.execute("CREATE TABLE siret_checks AS SELECT * FROM siret_checks_arrow")
     con.unregister("siret_checks_arrow")
-    con.execute(_issues_sql())
+    con.execute(_named(_issues_sql(), kind))
 
     def copy(table: str, sql: str) -> None:
         columns = ", ".join(
