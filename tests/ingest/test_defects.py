@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from ingest_builders import marche, write_decp_2022
+from ingest_builders import concession, marche, write_decp_2022
 
 
 def _issues(query, contract_ref: str) -> set[tuple[str, str | None, str]]:
@@ -197,27 +197,21 @@ def test_invalid_backslash_escape_is_repaired(tmp_path, ingest, query) -> None:
 
 
 def test_concession_fields(tmp_path, ingest, query) -> None:
-    concession = {
-        "id": "DSP-2024-1",
-        "autoriteConcedante": {"id": "21350238800019"},
-        "nature": "Délégation de service public",
-        "objet": "Exploitation de la piscine",
-        "procedure": "Procédure négociée ouverte",
-        "dureeMois": 60,
-        "dateSignature": "2024-02-01",
-        "datePublicationDonnees": "2024-02-10",
-        "dateDebutExecution": "2024-03-01",
-        "valeurGlobale": 2500000,
-        "montantSubventionPublique": 100000,
-        "concessionnaires": [
-            {"concessionnaire": {"typeIdentifiant": "SIRET", "id": "81223113200026"}}
-        ],
-        "considerationsSociales": {"considerationSociale": ["Concession réservée"]},
-        "considerationsEnvironnementales": {
+    record = concession(
+        id="DSP-2024-1",
+        objet="Exploitation de la piscine",
+        procedure="Procédure négociée ouverte",
+        dateSignature="2024-02-01",
+        datePublicationDonnees="2024-02-10",
+        dateDebutExecution="2024-03-01",
+        valeurGlobale=2500000,
+        montantSubventionPublique=100000,
+        considerationsSociales={"considerationSociale": ["Concession réservée"]},
+        considerationsEnvironnementales={
             "considerationEnvironnementale": ["Critère environnemental"]
         },
-    }
-    ingest(write_decp_2022(tmp_path / "c.json", [], [concession]))
+    )
+    ingest(write_decp_2022(tmp_path / "c.json", [], [record]))
     (row,) = query(
         "SELECT kind, buyer_id, amount_ht, public_subsidy, notification_date, execution_start_date, reserved, has_environmental_consideration FROM contracts"
     )
