@@ -187,8 +187,8 @@ class _Buffer:
         one batch to the next the file is never decoded into text: a block is checked to be
         valid UTF-8 and handed over as the bytes read (decoding each 4 MB block and encoding it
         back cost 5.7 s on a 1.5 GB file, against 2.0 s for decoding only; the check is now done
-        in C without building a str: about 1 s less per national import). The first line that does not
-        fit (the last record of a list, a pretty-printed record…) is left, decoded, to
+        in C without building a str: about 1 s less per national import). The first line that
+        does not fit (the last record of a list, a pretty-printed record…) is left, decoded, to
         :meth:`record`.
         """
         if self.pos < len(self.text) and not self._first_line_fits():

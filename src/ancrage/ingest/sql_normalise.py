@@ -142,14 +142,14 @@ def _macros(today: date) -> str:
     -- applies in the order given: ids present and strictly increasing (its sort key is the id),
     -- new data in each, valid dates, and no key twice (DuckDB keeps the first of two, Python the
     -- last: the keys of t, the only '":' in it, are counted against the fields found).
+    CREATE OR REPLACE MACRO mod_ids(l) AS list_transform(l, lambda m: CAST(fr(m.modification.id) AS BIGINT));
     CREATE OR REPLACE MACRO mods_clean(l, t) AS
         list_bool_and(list_transform(l, lambda m:
             m.modification.id IS NOT NULL
             AND (m.modification.montant IS NOT NULL OR m.modification.dureeMois IS NOT NULL)
             AND opt_date(m.modification.dateNotificationModification)
             AND opt_date(m.modification.datePublicationDonneesModification)))
-        AND list_transform(l, lambda m: CAST(fr(m.modification.id) AS BIGINT))
-            = list_sort(list_distinct(list_transform(l, lambda m: CAST(fr(m.modification.id) AS BIGINT))), 'ASC')
+        AND mod_ids(l) = list_sort(list_distinct(mod_ids(l)), 'ASC')
         AND (length(t) - length(replace(t, '":', ''))) // 2 = len(l) + list_sum(list_transform(l, lambda m:
             (m.modification.id IS NOT NULL)::INT + (m.modification.montant IS NOT NULL)::INT
             + (m.modification.dureeMois IS NOT NULL)::INT
