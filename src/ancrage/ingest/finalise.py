@@ -234,8 +234,8 @@ def _rank_revisions(con: duckdb.DuckDBPyConnection, prev, stage) -> None:
         ) AS _rank FROM cand;
         CREATE TABLE winners AS SELECT * EXCLUDE (_rank) FROM ranked WHERE _rank = 1;
         CREATE TABLE losers AS
-        WITH l AS (SELECT r.*, w.contract_id AS _kept FROM ranked r
-                   JOIN (SELECT contract_id FROM winners) w USING (contract_id) WHERE r._rank > 1)
+        -- (every contract_id has a winner: a loser's is the record it is a revision of)
+        WITH l AS (SELECT *, contract_id AS _kept FROM ranked WHERE _rank > 1)
         SELECT l.*, s.import_id, s.source_file, s.source_format, s.source_position FROM l
         JOIN (SELECT {SOURCE}, content_hash, _order FROM {stage("contracts")}) s USING (content_hash, _order)
         WHERE NOT l._prev
