@@ -377,3 +377,37 @@ def test_concessions_on_the_fast_path(tmp_path, monkeypatch) -> None:
         ("montant", "150 € / 60 mois", "amount_duration_incoherent"),
         ("valeurGlobale", "150", "amount_implausible_low"),
     ]
+
+
+def test_blanks_at_the_ends_of_texts(tmp_path, monkeypatch) -> None:
+    """Texts lose the blanks at their ends (tab to carriage return, and space), as
+    ``values.text`` does, and keep any other character there (checked by hand: a backspace,
+    a shift-out, a unit separator, a no-break space). All these records stay on the SQL path."""
+    import json
+
+    from ingest_builders import marche
+
+    import ancrage.ingest.fast_path as fast_path
+
+    ends = {"\t": "", "\n": "", "\x0b": "", "\x0c": "", "\r": "", " ": ""}
+    ends |= {c: c for c in ("\x08", "\x0e", "\x1f", "\xa0")}
+    lines = [
+        json.dumps(marche(id=f"{c}B{n}{c}", objet=f"{c}Voirie{c}")) for n, c in enumerate(ends)
+    ]
+    path = tmp_path / "blancs.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    routed = []
+    original = fast_path.FastPath._route_staged
+
+    def spy(self, router, by_index, handle, index, orders, kind):
+        routed.extend(orders.tolist())
+        original(self, router, by_index, handle, index, orders, kind)
+
+    monkeypatch.setattr(fast_path.FastPath, "_route_staged", spy)
+    results = _import_both(tmp_path, monkeypatch, [str(path)])
+    assert results["1"] == results["0"] and routed == []
+    con = connect(tmp_path / "sql-1")
+    rows = con.execute("SELECT id, object FROM contracts").fetchall()
+    assert sorted(rows) == sorted(
+        (f"{kept}B{n}{kept}", f"{kept}Voirie{kept}") for n, kept in enumerate(ends.values())
+    )
