@@ -49,6 +49,22 @@ def _agreeing(results: dict) -> tuple[dict, dict]:
     return python_total, python_rows
 
 
+def _spy_back_to_python(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """(position in its file, kind) of every staged record the SQL path hands back to Python."""
+    import ancrage.ingest.fast_path as fast_path
+    from ancrage.ingest.routing import FILE_ORDER_SHIFT
+
+    back: list[tuple[int, str]] = []
+    original = fast_path.FastPath._route_staged
+
+    def spy(self, router, by_index, handle, index, orders, kind):
+        back.extend((order % FILE_ORDER_SHIFT, kind) for order in orders.tolist())
+        original(self, router, by_index, handle, index, orders, kind)
+
+    monkeypatch.setattr(fast_path.FastPath, "_route_staged", spy)
+    return back
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("gen") / "decp.json"
@@ -200,9 +216,7 @@ def test_modifications_on_the_fast_path(tmp_path, monkeypatch) -> None:
 
     from ingest_builders import marche
 
-    import ancrage.ingest.fast_path as fast_path
     from ancrage.ingest import values
-    from ancrage.ingest.routing import FILE_ORDER_SHIFT
 
     dates = {
         "dateNotificationModification": "2024-06-01",
@@ -241,17 +255,10 @@ def test_modifications_on_the_fast_path(tmp_path, monkeypatch) -> None:
     path = tmp_path / "modifications.json"
     path.write_text('{"marches": {"marche": [\n' + ",\n".join(lines) + "\n]}}\n", encoding="utf-8")
 
-    back_to_python = []
-    original = fast_path.FastPath._route_staged
-
-    def spy(self, router, by_index, handle, index, orders, kind):
-        back_to_python.extend(orders.tolist())
-        original(self, router, by_index, handle, index, orders, kind)
-
-    monkeypatch.setattr(fast_path.FastPath, "_route_staged", spy)
+    back_to_python = _spy_back_to_python(monkeypatch)
     _agreeing(_import_both(tmp_path, monkeypatch, [str(path)]))
     keys = [*cases, "R", "R"]
-    assert sorted(keys[p % FILE_ORDER_SHIFT] for p in back_to_python) == [
+    assert sorted(keys[p] for p, _ in back_to_python) == [
         "M3",
         "M4",
         "M5",
@@ -303,9 +310,6 @@ def test_concessions_on_the_fast_path(tmp_path, monkeypatch) -> None:
 
     from ingest_builders import concession, marche
 
-    import ancrage.ingest.fast_path as fast_path
-    from ancrage.ingest.routing import FILE_ORDER_SHIFT
-
     supplier = {"concessionnaire": {"typeIdentifiant": "SIRET", "id": "21350238800019"}}
     cases = {
         "C1": {},
@@ -330,14 +334,7 @@ def test_concessions_on_the_fast_path(tmp_path, monkeypatch) -> None:
         + "\n]}}\n",
         encoding="utf-8",
     )
-    back_to_python = []
-    original = fast_path.FastPath._route_staged
-
-    def spy(self, router, by_index, handle, index, orders, kind):
-        back_to_python.extend((o % FILE_ORDER_SHIFT, kind) for o in orders.tolist())
-        original(self, router, by_index, handle, index, orders, kind)
-
-    monkeypatch.setattr(fast_path.FastPath, "_route_staged", spy)
+    back_to_python = _spy_back_to_python(monkeypatch)
     _agreeing(_import_both(tmp_path, monkeypatch, [str(path)]))
     keys = ["M1", *cases]  # (positions run on from one list of the file to the next)
     assert sorted((keys[p], kind) for p, kind in back_to_python) == [
@@ -387,8 +384,6 @@ def test_blanks_at_the_ends_of_texts(tmp_path, monkeypatch) -> None:
 
     from ingest_builders import marche
 
-    import ancrage.ingest.fast_path as fast_path
-
     ends = {"\t": "", "\n": "", "\x0b": "", "\x0c": "", "\r": "", " ": ""}
     ends |= {c: c for c in ("\x08", "\x0e", "\x1f", "\xa0")}
     lines = [
@@ -396,16 +391,9 @@ def test_blanks_at_the_ends_of_texts(tmp_path, monkeypatch) -> None:
     ]
     path = tmp_path / "blancs.ndjson"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    routed = []
-    original = fast_path.FastPath._route_staged
-
-    def spy(self, router, by_index, handle, index, orders, kind):
-        routed.extend(orders.tolist())
-        original(self, router, by_index, handle, index, orders, kind)
-
-    monkeypatch.setattr(fast_path.FastPath, "_route_staged", spy)
+    back_to_python = _spy_back_to_python(monkeypatch)
     results = _import_both(tmp_path, monkeypatch, [str(path)])
-    assert results["1"] == results["0"] and routed == []
+    assert results["1"] == results["0"] and back_to_python == []
     con = connect(tmp_path / "sql-1")
     rows = con.execute("SELECT id, object FROM contracts").fetchall()
     assert sorted(rows) == sorted(
