@@ -56,7 +56,7 @@ def run_pandas(snapshot_path: Path, locality: pd.DataFrame) -> tuple[pd.DataFram
     """The three indicators, written the obvious way in pandas (row-wise list tests, merges)."""
     started = time.perf_counter()
     contracts = pd.read_parquet(
-        snapshot_path / "contracts.parquet",
+        snapshot_path / "contracts",  # (a directory of parts)
         columns=[
             "contract_id",
             "buyer_id",

@@ -194,7 +194,7 @@ def test_geolocalised_variant_uses_longitude_latitude(data_dir: Path, tmp_path: 
     assert report["tables"]["establishments"]["issues"]["invalid_coordinates"] == 1
     # Only establishments were given: legal_units is not created, the snapshot keeps the rest.
     assert "legal_units" not in report["tables"]
-    assert snapshot.current(data_dir).table_path("contracts").exists()
+    assert snapshot.current(data_dir).source("contracts") is not None
 
 
 def test_duplicates_across_files_keep_the_active_establishment(
@@ -235,10 +235,14 @@ def test_import_is_atomic(
     report = import_sirene([establishments, units], data_dir)
     after = snapshot.current(data_dir)
     assert after.id == report.snapshot != before.id
-    # derive(): the DECP tables are carried over unchanged into the new snapshot.
-    assert pq.read_table(after.table_path("contracts")) == pq.read_table(
-        before.table_path("contracts")
-    )
+    # derive(): the DECP tables are carried over unchanged into the new snapshot (the same
+    # files: their parts are hard-linked).
+    assert pq.read_table(after.path / "contracts") == pq.read_table(before.path / "contracts")
+    inodes = [
+        sorted(p.stat().st_ino for p in (snap.path / "contracts").glob("*.parquet"))
+        for snap in (before, after)
+    ]
+    assert inodes[0] and inodes[0] == inodes[1]
     assert after.manifest()["row_counts"]["establishments"] == 8
 
 

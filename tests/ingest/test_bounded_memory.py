@@ -14,6 +14,7 @@ from ancrage.ingest import digests, staging
 from ancrage.ingest.pipeline import run_import
 from ancrage.warehouse import connect
 from ancrage.warehouse.schema import TABLES
+from ancrage.warehouse.snapshot import current
 
 TABLES_COMPARED = (
     "contracts",
@@ -107,13 +108,25 @@ def test_staged_rows_are_flushed_whatever_the_table(tmp_path, monkeypatch) -> No
     assert len(list((tmp_path / "duplicates").glob("*.parquet"))) == 2
 
 
-def test_large_imports_write_their_tables_one_after_the_other(two_copies, tmp_path, monkeypatch):
-    """Beyond a size, the final step writes contracts, then the other tables (not both at once,
-    which ran out of memory on 6 M records): same snapshot."""
+def test_parts_and_writers_do_not_change_the_snapshot(two_copies, tmp_path, monkeypatch):
+    """One part per staged part and a single writer: the same rows, contracts in the same order
+    (the order of the parts' names, then of each part), only cut into more parts."""
     from ancrage.ingest import finalise
 
     usual = run_import(two_copies, data_dir=tmp_path / "usual")
-    monkeypatch.setattr(finalise, "CONCURRENT_WRITE_ROWS", 0)
-    one_by_one = run_import(two_copies, data_dir=tmp_path / "one_by_one")
-    assert _counts(one_by_one) == _counts(usual)
-    assert _rows(tmp_path / "one_by_one") == _rows(tmp_path / "usual")
+    monkeypatch.setattr(finalise, "PART_ROWS", 1)
+    monkeypatch.setattr(finalise, "WRITERS", 1)
+    small = run_import(two_copies, data_dir=tmp_path / "small")
+    assert _counts(small) == _counts(usual)
+    assert _rows(tmp_path / "small") == _rows(tmp_path / "usual")
+    columns = ", ".join(f'"{f.name}"' for f in TABLES["contracts"] if f.name != "import_id")
+    ordered = [
+        connect(tmp_path / name).execute(f"SELECT {columns} FROM contracts").fetchall()
+        for name in ("usual", "small")
+    ]
+    assert ordered[0] == ordered[1]
+    parts = [
+        len(list(current(tmp_path / name).path.joinpath("contracts").glob("*.parquet")))
+        for name in ("usual", "small")
+    ]
+    assert parts[0] == 1 and parts[1] > 1

@@ -10,6 +10,8 @@ others are counted as duplicates (rule ``older_revision``) and kept with their r
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -17,18 +19,25 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ancrage.ingest.import_report import build_report
 from ancrage.ingest.routing import FileCounts
 from ancrage.ingest.staging import STAGING, StagingWriter
 from ancrage.warehouse import schema as ws
-from ancrage.warehouse.snapshot import Snapshot, carry_parts
+from ancrage.warehouse.snapshot import Snapshot, carry_parts, link_or_copy
 
-CHILD_TABLES = ("awardees", "modifications", "quality_issues")
+# Written whole at every import (small, or recomputed over the whole warehouse).
+CHILD_TABLES = ("modifications", "quality_issues")
+# Kept as directories of parts (see warehouse.snapshot): the previous snapshot's parts are
+# hard-linked unless they hold a record this import supersedes; this import's staged parts are
+# written in groups of about PART_ROWS rows, each group a part.
+PARTED = ("contracts", "awardees")
+PART_ROWS = 250_000
 DUCKDB_MEMORY = "1GB"
-# Kept records up to which contracts and the other tables are written at once (two connections
-# sharing DuckDB's memory); 3 M passed every time measured, 6 M ran out of memory once in two.
-CONCURRENT_WRITE_ROWS = 3_000_000
+# The final writes run as jobs on this many connections, one DuckDB thread each: one thread per
+# job keeps the rows of every part in reading order, and the jobs keep both cores busy.
+WRITERS = 2
 _SQL_TYPES = {
     "string": "VARCHAR",
     "int64": "BIGINT",
@@ -72,8 +81,7 @@ def build_snapshot(
     )
 
     def prev(table: str) -> str:
-        path = previous.table_path(table) if previous else None
-        return _source(path, ws.TABLES[table])
+        return _source(previous.source(table) if previous else None, ws.TABLES[table])
 
     def stage(table: str) -> str:
         return _source(writer.glob(table), STAGING[table])
@@ -91,24 +99,21 @@ def build_snapshot(
 
     # Not sorted by buyer: the web's snapshot cache sorts its own copy, and a sort here too was
     # the longest step of a national import (8.8 s of 51 s: 1.5 M wide rows spill beyond 1 GB).
-    # Written on one thread, so that rows keep a stable order, the same from one run to the
-    # next: the previous snapshot's, then this import's staged parts, each in reading order.
-    # The other tables are written meanwhile, on a second connection (one thread each: the two
-    # cores stay busy).
-    kept = con.execute("SELECT count(*) FROM winners").fetchone()[0]
+    # Each part is written on one thread, so that its rows keep a stable order, the same from
+    # one run to the next: the previous snapshot's parts, then this import's, each in reading
+    # order. The parts and the other tables are jobs shared by WRITERS connections.
     con.execute("SET preserve_insertion_order=true; SET threads=1")
-    if kept <= CONCURRENT_WRITE_ROWS:
-        with con.cursor() as side, ThreadPoolExecutor(1, thread_name_prefix="contracts") as pool:
-            contracts = pool.submit(write, "contracts", "SELECT * FROM winners_wide")
-            try:
-                _write_others(write, side, prev, stage, target)
-            finally:
-                contracts.result()
-    else:
-        # Beyond, the joins of both writes over the kept records no longer fit together in
-        # DuckDB's memory (6 M records: out of memory once in two): one after the other.
-        write("contracts", "SELECT * FROM winners_wide")
-        _write_others(write, con, prev, stage, target)
+    jobs: list[Callable[[duckdb.DuckDBPyConnection], None]] = [
+        lambda cursor: _write_quality_issues(write, cursor, prev, stage),
+        lambda cursor: _write_suppliers(write, cursor, prev, stage),
+    ]
+    awardee_jobs = []
+    for table in PARTED:
+        parted = _parted_jobs(con, table, previous, writer, target, import_id)
+        (awardee_jobs if table == "awardees" else jobs).extend(parted)
+    jobs += awardee_jobs
+    jobs += [lambda cursor: _write_others(write, cursor, prev, stage)]
+    _run_jobs(con, jobs)
     con.execute("SET preserve_insertion_order=false; RESET threads")
     _drop_repeated_raw_texts(con, work)
     _carry_raw_records(previous, target, work, import_id)
@@ -117,21 +122,140 @@ def build_snapshot(
     return report
 
 
-def _write_others(write, side: duckdb.DuckDBPyConnection, prev, stage, target: Path) -> None:
-    """Every table of the snapshot but contracts, on the ``side`` connection."""
-    # Child rows of the kept records: by content for the previous snapshot, by (content, read
-    # order) for this import, since two workers may have staged the same content.
-    for table in CHILD_TABLES:
-        schema = ws.TABLES[table]
-        kept = f"""
-            SELECT {_columns(schema)} FROM {prev(table)} ANTI JOIN superseded USING (content_hash)
-            UNION ALL
-            SELECT {_columns(schema, "s.")} FROM {stage(table)} s
-            ANTI JOIN dropped d ON s.content_hash = d.content_hash AND s._order = d._order
-            """
-        if table == "quality_issues":
-            kept = _with_reused_ids(kept)
-        write(table, kept, side)
+def _run_jobs(con: duckdb.DuckDBPyConnection, jobs: list) -> None:
+    """Run ``jobs`` on WRITERS connections, started in the order given; return when all are
+    done (the first error, if any, is raised)."""
+    local = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def run(job) -> None:
+        if not hasattr(local, "cursor"):
+            local.cursor = con.cursor()
+            cursors.append(local.cursor)
+        job(local.cursor)
+
+    try:
+        with ThreadPoolExecutor(WRITERS, thread_name_prefix="snapshot-writer") as pool:
+            for future in [pool.submit(run, job) for job in jobs]:
+                future.result()
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def _parted_jobs(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    previous: Snapshot | None,
+    writer: StagingWriter,
+    target: Path,
+    import_id: str,
+) -> list[Callable[[duckdb.DuckDBPyConnection], None]]:
+    """The jobs that write ``table``'s parts into ``target/table/``; the previous snapshot's
+    parts that need no change are hard-linked here and now."""
+    schema = ws.TABLES[table]
+    directory = target / table
+    directory.mkdir(exist_ok=True)
+    jobs = []
+
+    def copy(sql: str, path: Path) -> Callable[[duckdb.DuckDBPyConnection], None]:
+        def job(cursor: duckdb.DuckDBPyConnection) -> None:
+            written = cursor.execute(
+                f"COPY ({sql}) TO '{path}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
+            ).fetchone()[0]
+            if not written:  # (every record of the part superseded or dropped)
+                path.unlink()
+
+        return job
+
+    # The previous parts: rewritten without the records this import supersedes, hard-linked
+    # otherwise (a part written by an older version, with other columns, is rewritten).
+    parts = _previous_parts(previous, table)
+    touched = _holding_superseded(con, parts)
+    for part, name in parts:
+        if part not in touched and _same_columns(pq.read_schema(part), schema):
+            link_or_copy(part, directory / name)
+            continue
+        sql = f"""SELECT {_columns(schema)} FROM read_parquet('{part}', union_by_name=true)
+                  ANTI JOIN superseded USING (content_hash)"""
+        jobs.append(copy(sql, directory / name))
+    # This import's parts, grouped in the order the whole staged table is read.
+    for number, group in enumerate(_groups(writer.files(table))):
+        files = ", ".join(f"'{path}'" for path in group)
+        sql = f"""SELECT {_columns(schema, "s.")}
+                  FROM read_parquet([{files}], union_by_name=true) s
+                  -- an anti join: the staged rows are the probe side, so they stay in order
+                  ANTI JOIN dropped d ON s.content_hash = d.content_hash AND s._order = d._order"""
+        jobs.append(copy(sql, directory / f"{import_id}-{number:05d}.parquet"))
+    return jobs
+
+
+def _same_columns(found: pa.Schema, schema: pa.Schema) -> bool:
+    """Same names and types, in the same order (DuckDB marks columns without nulls as required:
+    nullability is not compared)."""
+    return [(f.name, f.type) for f in found] == [(f.name, f.type) for f in schema]
+
+
+def _previous_parts(previous: Snapshot | None, table: str) -> list[tuple[Path, str]]:
+    """(path, name in the new snapshot) of the previous snapshot's parts of ``table``, in the
+    order they are read; a table written whole by an older version counts as one part."""
+    if previous is None:
+        return []
+    directory = previous.path / table
+    if directory.is_dir():
+        return [(path, path.name) for path in sorted(directory.glob("*.parquet"))]
+    whole = previous.table_path(table)
+    return [(whole, f"{previous.id}-00000.parquet")] if whole.exists() else []
+
+
+def _holding_superseded(con: duckdb.DuckDBPyConnection, parts: list[tuple[Path, str]]) -> set:
+    """The previous parts that hold a record superseded by this import (one scan of their
+    ``content_hash`` column, only when there is any)."""
+    if not parts or not con.execute("SELECT count(*) FROM superseded").fetchone()[0]:
+        return set()
+    files = ", ".join(f"'{path}'" for path, _ in parts)
+    rows = con.execute(
+        f"""SELECT DISTINCT filename FROM read_parquet([{files}], filename=true)
+            WHERE content_hash IN (SELECT content_hash FROM superseded)"""
+    ).fetchall()
+    return {Path(row[0]) for row in rows}
+
+
+def _groups(files: list[Path]) -> list[list[Path]]:
+    """Consecutive staged parts, grouped until each group holds PART_ROWS rows or more."""
+    groups, current, rows = [], [], 0
+    for path in files:
+        current.append(path)
+        rows += pq.read_metadata(path).num_rows
+        if rows >= PART_ROWS:
+            groups.append(current)
+            current, rows = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _write_quality_issues(write, cursor: duckdb.DuckDBPyConnection, prev, stage) -> None:
+    """The quality issues of the kept records, the reused-id rule computed again (the longest
+    of the small tables: written first)."""
+    write("quality_issues", _with_reused_ids(_kept_children("quality_issues", prev, stage)), cursor)
+
+
+def _kept_children(table: str, prev, stage) -> str:
+    """Child rows of the kept records: by content for the previous snapshot, by (content, read
+    order) for this import, since two workers may have staged the same content."""
+    schema = ws.TABLES[table]
+    return f"""
+        SELECT {_columns(schema)} FROM {prev(table)} ANTI JOIN superseded USING (content_hash)
+        UNION ALL
+        SELECT {_columns(schema, "s.")} FROM {stage(table)} s
+        ANTI JOIN dropped d ON s.content_hash = d.content_hash AND s._order = d._order
+        """
+
+
+def _write_others(write, side: duckdb.DuckDBPyConnection, prev, stage) -> None:
+    """The small tables of the snapshot, on the ``side`` connection."""
+    write("modifications", _kept_children("modifications", prev, stage), side)
     write(
         "quarantine",
         f"""SELECT {_columns(ws.QUARANTINE)} FROM {prev("quarantine")}
@@ -159,13 +283,18 @@ def _write_others(write, side: duckdb.DuckDBPyConnection, prev, stage, target: P
            FROM winners_wide GROUP BY buyer_id ORDER BY buyer_id""",
         side,
     )
+
+
+def _write_suppliers(write, cursor: duckdb.DuckDBPyConnection, prev, stage) -> None:
+    """Suppliers, from the kept awardees (the rows the awardee parts hold, read from where
+    they come from: no wait for those parts)."""
     write(
         "suppliers",
         f"""SELECT supplier_id, mode(supplier_id_type) AS supplier_id_type, mode(supplier_name) AS name,
                    count(DISTINCT contract_id) AS contract_count
-            FROM read_parquet('{target / "awardees.parquet"}')
+            FROM ({_kept_children("awardees", prev, stage)})
             WHERE is_current AND supplier_id IS NOT NULL GROUP BY supplier_id ORDER BY supplier_id""",
-        side,
+        cursor,
     )
 
 
@@ -306,7 +435,7 @@ def _carry_raw_records(previous: Snapshot | None, target: Path, work: Path, impo
     directory = target / "raw_records"
     directory.mkdir(exist_ok=True)
     if previous is not None:
-        carry_parts(previous.path, target)
+        carry_parts(previous.path, target, only={"raw_records"})
     for part in sorted((work / "raw_records").glob("*.parquet")):
         part.rename(directory / f"{import_id}-{part.name}")
 

@@ -95,8 +95,8 @@ def _known_hashes(previous: snap.Snapshot | None) -> tuple[DigestSet, DigestSet]
         return known, quarantined
     con = duckdb.connect()
     for table, bucket in (("contracts", known), ("duplicates", known), ("quarantine", quarantined)):
-        path = previous.table_path(table)
-        if not path.exists():
+        path = previous.source(table)
+        if path is None:
             continue
         cursor = con.execute(f"SELECT content_hash FROM read_parquet('{path}')")
         while rows := cursor.fetchmany(100_000):

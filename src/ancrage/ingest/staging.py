@@ -80,6 +80,10 @@ class StagingWriter:
             rows.clear()
         self.parts += 1
 
+    def files(self, table: str) -> list[Path]:
+        """The staged parts of a table, in the order DuckDB reads ``glob(table)``."""
+        return sorted((self.directory / table).glob("*.parquet"))
+
     def glob(self, table: str) -> str:
         """DuckDB path pattern of a staged table ('' when nothing was staged)."""
         files = list((self.directory / table).glob("*.parquet"))

@@ -5,12 +5,18 @@ Layout of the data directory::
     data/
       CURRENT                      # text file: the id of the snapshot in use
       snapshots/<id>/<table>.parquet
+      snapshots/<id>/<table>/<import id>-<n>.parquet  # tables kept as parts (see below)
       snapshots/<id>/manifest.json # row counts, import ids, creation time
       staging/<import_id>/...      # work in progress of an import (never read by queries)
 
 An import writes a complete new snapshot, then replaces ``CURRENT`` with ``os.replace``, which is
 atomic on POSIX. A crash or Ctrl-C before that leaves ``CURRENT`` pointing to the previous, complete
 snapshot; readers (CLI, web site) keep serving it.
+
+The largest tables (contracts, their awardees, the raw texts) are directories of parts named
+after the import that wrote them: a snapshot hard-links the parts it shares with its
+predecessor, so that an import of a few records does not rewrite a national warehouse. Readers
+see one table per directory (a glob, read in the order of the part names: oldest import first).
 """
 
 from __future__ import annotations
@@ -43,7 +49,17 @@ class Snapshot:
     path: Path
 
     def table_path(self, table: str) -> Path:
+        """The single file of a table (see :meth:`source` for tables kept as parts)."""
         return self.path / f"{table}.parquet"
+
+    def source(self, table: str) -> str | None:
+        """Where DuckDB reads ``table``: its parts (a glob), its single file (a table written
+        before it was kept as parts), or None when the snapshot does not have it."""
+        parts = self.path / table
+        if parts.is_dir() and any(parts.glob("*.parquet")):
+            return str(parts / "*.parquet")
+        single = self.table_path(table)
+        return str(single) if single.exists() else None
 
     def manifest(self) -> dict:
         manifest = self.path / "manifest.json"
@@ -166,8 +182,8 @@ def derive(tables: dict[str, Path], note: str, data_dir: Path | None = None) -> 
         if base is not None:
             for parquet in base.path.glob("*.parquet"):
                 if parquet.stem not in tables:
-                    _link_or_copy(parquet, target / parquet.name)
-            carry_parts(base.path, target)
+                    link_or_copy(parquet, target / parquet.name)
+            carry_parts(base.path, target, skip=set(tables))
         for name, source in tables.items():
             shutil.move(str(source), target / f"{name}.parquet")
         previous = base.manifest() if base else {}
@@ -178,16 +194,22 @@ def derive(tables: dict[str, Path], note: str, data_dir: Path | None = None) -> 
     return publish(target, root)
 
 
-def carry_parts(source: Path, target: Path) -> None:
-    """Hard-link the append-only part directories (e.g. ``raw_records/``) into a new snapshot."""
+def carry_parts(
+    source: Path, target: Path, skip: set[str] = frozenset(), only: set[str] | None = None
+) -> None:
+    """Hard-link the part directories of tables (e.g. ``raw_records/``) into a new snapshot:
+    all of them, but those in ``skip``, or only those in ``only``."""
     for sub in source.iterdir():
-        if sub.is_dir() and not sub.name.startswith("_"):
+        if only is not None and sub.name not in only:
+            continue
+        if sub.is_dir() and not sub.name.startswith("_") and sub.name not in skip:
             (target / sub.name).mkdir(exist_ok=True)
             for part in sub.glob("*.parquet"):
-                _link_or_copy(part, target / sub.name / part.name)
+                link_or_copy(part, target / sub.name / part.name)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link of ``source`` at ``target`` (a copy on a file system without links)."""
     try:
         os.link(source, target)
     except OSError:
