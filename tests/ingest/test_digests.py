@@ -110,3 +110,29 @@ def test_runs_stop_growing_at_their_maximum_size(monkeypatch) -> None:
     assert (
         compact.in_sorted([_md5(i) for i in range(195, 205)]).tolist() == [True] * 5 + [False] * 5
     )
+
+
+def test_joined_digests_are_added_like_single_ones(monkeypatch) -> None:
+    monkeypatch.setattr(digests, "RECENT_LIMIT", 64)  # several runs from one call
+    joined = DigestSet()
+    joined.update_joined(b"".join(_md5(i) for i in range(0, 1000, 3)))
+    single = DigestSet(_md5(i) for i in range(0, 1000, 3))
+    assert len(joined) == len(single) == 334
+    probes = [_md5(i) for i in range(1000)]
+    assert [p in joined for p in probes] == [p in single for p in probes]
+    with pytest.raises(ValueError, match="16 octets"):
+        joined.update_joined(b"x" * 17)
+
+
+def test_a_warehouse_column_of_hex_digests_is_decoded_at_once() -> None:
+    import pyarrow as pa
+
+    from ancrage.ingest.pipeline import _hex_digests
+
+    hexes = [_md5(i).hex() for i in range(5)]
+    # (a slice: the column's buffer starts before its first value)
+    column = pa.array(["0" * 32, *hexes], pa.string()).slice(1)
+    assert _hex_digests(column) == b"".join(_md5(i) for i in range(5))
+    assert _hex_digests(pa.array([], pa.string())) == b""
+    with pytest.raises(ValueError, match="32 chiffres"):
+        _hex_digests(pa.array(["abc"], pa.string()))

@@ -106,6 +106,15 @@ class DigestSet:
         if batch:
             self._add_run(batch)
 
+    def update_joined(self, joined: bytes) -> None:
+        """Add many digests given joined, 16 bytes each (a warehouse's column, read in bulk:
+        no Python object per digest)."""
+        if len(joined) % 16:
+            raise ValueError("une empreinte de contenu fait 16 octets")
+        step = 16 * RECENT_LIMIT
+        for start in range(0, len(joined), step):
+            self._add_split(*_split(joined[start : start + step]))
+
     def clear(self) -> None:
         self.recent.clear()
         self._runs = []
@@ -148,11 +157,13 @@ class DigestSet:
         digests = list(digests)
         if any(len(d) != 16 for d in digests):
             raise ValueError("une empreinte de contenu fait 16 octets")
-        if self._sorted + len(digests) > CAPACITY:
+        self._add_split(*_split(digests))
+
+    def _add_split(self, high: np.ndarray, low: np.ndarray) -> None:
+        if self._sorted + len(high) > CAPACITY:
             self.complete = False  # (left out: the final step finds their duplicates)
             return
-        self._sorted += len(digests)
-        high, low = _split(digests)
+        self._sorted += len(high)
         order = np.argsort(high, kind="stable")
         self._runs.append((high[order], low[order]))
         while (

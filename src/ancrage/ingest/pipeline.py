@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import duckdb
+import numpy as np
 import orjson
+import pyarrow as pa
 
 from ancrage import config
 from ancrage.ingest import detect, finalise
@@ -98,11 +100,26 @@ def _known_hashes(previous: snap.Snapshot | None) -> tuple[DigestSet, DigestSet]
         path = previous.source(table)
         if path is None:
             continue
-        cursor = con.execute(f"SELECT content_hash FROM read_parquet('{path}')")
-        while rows := cursor.fetchmany(100_000):
-            bucket.update(bytes.fromhex(r[0]) for r in rows if r[0])
+        hashes = con.sql(
+            f"SELECT content_hash FROM read_parquet('{path}') WHERE content_hash <> ''"
+        ).to_arrow_reader(1 << 17)
+        for batch in hashes:
+            bucket.update_joined(_hex_digests(batch.column(0)))
     con.close()
     return known, quarantined
+
+
+def _hex_digests(column: pa.Array) -> bytes:
+    """The digests of a column of hex digests (32 characters each), joined: decoded at once
+    from the column's buffer (one Python object per digest took 3 s for a national warehouse)."""
+    column = column.cast(pa.large_string())
+    offsets = np.frombuffer(column.buffers()[1], np.int64, len(column) + 1, column.offset * 8)
+    if len(column) and not (np.diff(offsets) == 32).all():
+        raise ValueError("une empreinte de contenu s'écrit en 32 chiffres hexadécimaux")
+    if not len(column):
+        return b""
+    text = column.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+    return bytes.fromhex(text.to_pybytes().decode("ascii"))
 
 
 class _Counting:
