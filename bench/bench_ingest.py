@@ -11,7 +11,9 @@ In one run, on the same synthetic records (``ancrage generate``):
     NDJSON, with the fields the import reads given (no schema inference), straight into a Parquet
     file: no check, no normalisation, no duplicates, no raw texts;
 (f) the same file imported again into the warehouse of (a): nothing added, peak memory;
-(g) with ``--huge-contracts N``, peak memory on a file of N contracts (6 M: 5.7 GiB).
+(g) with ``--huge-contracts N``, peak memory on a file of N contracts (6 M: 5.7 GiB);
+(h) a buyer's small file (a real one, from ``../shared/data/real/records/``) imported into the
+    national warehouse of (f): what a monthly update costs.
 
 Each measurement runs in its own process; peak memory is the maximum resident set size of that
 process tree, and CPU time its user + system time (``resource.getrusage(RUSAGE_CHILDREN)``): on
@@ -40,6 +42,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# (h): a real buyer's file of a few marchés (2022 format), as a monthly update brings.
+SMALL_FILE = (
+    ROOT.parent
+    / "shared"
+    / "data"
+    / "real"
+    / "records"
+    / "decp-2022"
+    / "megalis_decp-59920013600241-2024-07-09-01.json"
+)
 
 
 def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str]:
@@ -203,6 +215,18 @@ def main() -> int:
         "duplicates": report["duplicates"],
     }
     print(f"(f) même fichier importé de nouveau : {wall:.1f} s, {peak} Mio", flush=True)
+    small = [str(BIN / "ancrage"), "import", str(SMALL_FILE)]
+    wall, peak, cpu, _ = run([*small, "--report-json", str(work / "report.json")], env)
+    report = json.loads((work / "report.json").read_text(encoding="utf-8"))["total"]
+    results["small_update"] = {
+        "file": SMALL_FILE.name,
+        "seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),
+        "peak_mib": peak,
+        "records_read": report["records_read"],
+        "loaded": report["loaded"],
+    }
+    print(f"(h) petit fichier importé dans l'entrepôt national : {wall:.1f} s", flush=True)
     wall, peak, cpu, _ = run(
         [sys.executable, "-c", MINIMAL, str(ndjson), str(work / "bare.parquet")]
     )
