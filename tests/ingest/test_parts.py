@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from ingest_builders import marche, write_decp_2022
 
 from ancrage.warehouse.snapshot import Snapshot, current
@@ -109,3 +110,19 @@ def _as_whole_tables(snapshot_dir: Path) -> None:
         for part in directory.glob("*.parquet"):
             part.unlink()
         directory.rmdir()
+
+
+def test_a_failing_write_stops_the_jobs_not_started(monkeypatch):
+    from ancrage.ingest import finalise
+
+    monkeypatch.setattr(finalise, "WRITERS", 1)
+    ran = []
+
+    def fail(cursor):
+        raise RuntimeError("disque plein")
+
+    with pytest.raises(RuntimeError, match="disque plein"):
+        finalise._run_jobs(
+            duckdb.connect(), [fail, *(lambda c, i=i: ran.append(i) for i in range(3))]
+        )
+    assert ran == []

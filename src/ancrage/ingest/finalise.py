@@ -136,8 +136,16 @@ def _run_jobs(con: duckdb.DuckDBPyConnection, jobs: list) -> None:
 
     try:
         with ThreadPoolExecutor(WRITERS, thread_name_prefix="snapshot-writer") as pool:
-            for future in [pool.submit(run, job) for job in jobs]:
-                future.result()
+            futures = [pool.submit(run, job) for job in jobs]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:
+                # (an error, or Ctrl-C: the jobs not started yet are not run; the import stops
+                # once those running are done)
+                for future in futures:
+                    future.cancel()
+                raise
     finally:
         for cursor in cursors:
             cursor.close()
