@@ -6,7 +6,9 @@ records it read and could not normalise), then times, in alternation, the real i
 same import where every chunk only writes back its saved results (its rows, with the new import's
 id, as the chunk would have written them) instead of computing them. Both must give the same
 report. The second figure is what the import would take with an infinitely fast normaliser: the
-reading, the Python normaliser for the records not clean, and the final step remain.
+reading, the Python normaliser for the records not clean, and the final step remain. For each
+run, when each phase ends: the reading of the file, the chunks and the records handed to the
+Python normaliser, the final step (seconds from the start of the import's process).
 
 Usage: .venv/bin/python bench/probes/free_normaliser.py bench/work/decp-1500000.json [--repeat 2]
 """
@@ -56,6 +58,26 @@ def replay(con, chunks, today, out_dir, import_id, part=0, unhinted=(), kind="ma
 
 if mode != "real":
     fast_path.normalise_chunks = save if mode == "save" else replay
+
+# When each phase ends, in seconds from the start: reading (the file read, chunks still running),
+# the chunks and the Python normaliser's records (FastPath.finish), the final step.
+import os, time
+from ancrage.ingest import finalise
+start, phases = time.perf_counter(), open(os.environ["PROBE_PHASES"], "w")
+
+def timed(owner, name, label, before=None):
+    inner = getattr(owner, name)
+    def wrapper(*args, **kwargs):
+        if before:
+            phases.write(f"{before} {time.perf_counter() - start:.1f}\\n")
+        result = inner(*args, **kwargs)
+        phases.write(f"{label} {time.perf_counter() - start:.1f}\\n")
+        phases.flush()
+        return result
+    setattr(owner, name, wrapper)
+
+timed(fast_path.FastPath, "finish", "tranches", before="lecture")
+timed(finalise, "build_snapshot", "finale")
 from ancrage.cli import main
 sys.argv = ["ancrage", "import", *sys.argv[3:]]
 main()
@@ -64,7 +86,8 @@ main()
 
 def _import(mode: str, keep: Path, source: str, tmp: Path, label: str) -> tuple[float, float, dict]:
     data, report = tmp / f"data-{label}", tmp / f"report-{label}.json"
-    env = os.environ | {"ANCRAGE_DATA_DIR": str(data)}
+    phases = tmp / f"phases-{label}.txt"
+    env = os.environ | {"ANCRAGE_DATA_DIR": str(data), "PROBE_PHASES": str(phases)}
     command = [sys.executable, "-c", CHILD, mode, str(keep), source, "--report-json", str(report)]
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
@@ -74,7 +97,7 @@ def _import(mode: str, keep: Path, source: str, tmp: Path, label: str) -> tuple[
         raise SystemExit(f"échec de l'import ({mode})")
     totals = json.loads(report.read_text())["total"]
     subprocess.run(["rm", "-rf", str(data)], check=True)
-    return wall, usage.ru_utime + usage.ru_stime, totals
+    return wall, usage.ru_utime + usage.ru_stime, totals, phases.read_text().split()
 
 
 def main() -> int:
@@ -90,14 +113,21 @@ def main() -> int:
         reference = None
         for turn in range(args.repeat):
             for mode in ("real", "replay"):
-                wall, cpu, totals = _import(mode, keep, args.source, tmp, f"{mode}-{turn}")
+                wall, cpu, totals, phases = _import(mode, keep, args.source, tmp, f"{mode}-{turn}")
                 counts = {
                     k: totals[k] for k in ("records_read", "loaded", "quarantined", "duplicates")
                 }
                 reference = reference or counts
                 same = "même rapport" if counts == reference else f"RAPPORT DIFFÉRENT {counts}"
                 label = "import réel" if mode == "real" else "normaliseur gratuit"
-                print(f"{label} : {wall:.1f} s, {cpu:.1f} s de processeur ({same})", flush=True)
+                ends = ", ".join(
+                    f"{name} {at} s" for name, at in zip(phases[::2], phases[1::2], strict=True)
+                )
+                print(
+                    f"{label} : {wall:.1f} s, {cpu:.1f} s de processeur ({same}) ; "
+                    f"fin de chaque étape : {ends}",
+                    flush=True,
+                )
     return 0
 
 
