@@ -105,12 +105,9 @@ def build_snapshot(
         lambda cursor: _write_quality_issues(write, cursor, prev, stage),
         lambda cursor: _write_suppliers(write, cursor, prev, stage),
     ]
-    awardee_jobs = []
     for table in PARTED:
-        parted = _parted_jobs(con, table, previous, writer, target, import_id)
-        (awardee_jobs if table == "awardees" else jobs).extend(parted)
-    jobs += awardee_jobs
-    jobs += [lambda cursor: _write_others(write, cursor, prev, stage)]
+        jobs += _parted_jobs(con, table, previous, writer, target, import_id)
+    jobs.append(lambda cursor: _write_others(write, cursor, prev, stage))
     _run_jobs(con, jobs)
     con.execute("SET preserve_insertion_order=false; RESET threads")
     _drop_repeated_raw_texts(con, work)

@@ -112,12 +112,12 @@ def _known_hashes(previous: snap.Snapshot | None) -> tuple[DigestSet, DigestSet]
 def _hex_digests(column: pa.Array) -> bytes:
     """The digests of a column of hex digests (32 characters each), joined: decoded at once
     from the column's buffer (one Python object per digest took 3 s for a national warehouse)."""
-    column = column.cast(pa.large_string())
-    offsets = np.frombuffer(column.buffers()[1], np.int64, len(column) + 1, column.offset * 8)
-    if len(column) and not (np.diff(offsets) == 32).all():
-        raise ValueError("une empreinte de contenu s'écrit en 32 chiffres hexadécimaux")
     if not len(column):
         return b""
+    column = column.cast(pa.large_string())
+    offsets = np.frombuffer(column.buffers()[1], np.int64, len(column) + 1, column.offset * 8)
+    if not (np.diff(offsets) == 32).all():
+        raise ValueError("une empreinte de contenu s'écrit en 32 chiffres hexadécimaux")
     text = column.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
     return bytes.fromhex(text.to_pybytes().decode("ascii"))
 
