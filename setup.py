@@ -12,6 +12,14 @@ setup(
             extra_compile_args=["-O3"],
             libraries=["crypto"],  # OpenSSL's MD5, as hashlib
             optional=True,
-        )
+        ),
+        # The clean-marché check and field extraction (see src/ancrage/ingest/compiled.py).
+        # Optional likewise: without it, DuckDB SQL does that work.
+        Extension(
+            "ancrage.ingest._marches",
+            sources=["src/ancrage/ingest/_marches.c"],
+            extra_compile_args=["-O3"],
+            optional=True,
+        ),
     ]
 )

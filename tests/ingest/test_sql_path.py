@@ -20,6 +20,13 @@ SKIP = {"content_hash", "raw", "import_id", "duplicate_of"}
 COMPARED = ("contracts", "awardees", "modifications", "quality_issues", "quarantine", "duplicates")
 
 
+@pytest.fixture(autouse=True)
+def _sql_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are the SQL path's: the compiled normaliser, which takes its place for
+    marchés when built, is compared with it in test_compiled.py."""
+    monkeypatch.setenv("ANCRAGE_COMPILED", "0")
+
+
 def _rows(data_dir: Path) -> dict[str, list]:
     con = connect(data_dir)
     out = {}

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ancrage.ingest import lines, values
+from ancrage.ingest import compiled, lines, values
 from ancrage.ingest.json_stream import parse_record
 from ancrage.ingest.routing import FILE_ORDER_SHIFT, FileCounts, Router
 from ancrage.ingest.sql_normalise import normalise_chunks
@@ -298,6 +298,13 @@ class FastPath:
             con.execute("CREATE TABLE files (f BIGINT, path VARCHAR, format VARCHAR)")
             con.executemany("INSERT INTO files VALUES (?, ?, ?)", files)
             path = str(self.chunks[number].path)
+            if kind == "marche" and compiled.available():
+                # (the C module reads every line: none is missing, those it does not accept
+                # are handed back with the records that are not clean)
+                back = compiled.normalise_chunk(
+                    con, Path(path), values.today(), self.work, self.import_id, number, unhinted
+                )
+                return np.empty(0, np.int64), back
             normalise_chunks(
                 con, path, values.today(), self.work, self.import_id, number, unhinted, kind
             )
