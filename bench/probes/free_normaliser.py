@@ -88,6 +88,8 @@ def _import(mode: str, keep: Path, source: str, tmp: Path, label: str) -> tuple[
     data, report = tmp / f"data-{label}", tmp / f"report-{label}.json"
     phases = tmp / f"phases-{label}.txt"
     env = os.environ | {"ANCRAGE_DATA_DIR": str(data), "PROBE_PHASES": str(phases)}
+    if mode != "real":  # (saved and replayed where SQL normalises: every chunk)
+        env["ANCRAGE_COMPILED"] = "0"
     command = [sys.executable, "-c", CHILD, mode, str(keep), source, "--report-json", str(report)]
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)

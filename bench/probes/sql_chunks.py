@@ -6,7 +6,14 @@ then replays them on one DuckDB (the import's settings: memory limit, all thread
 for each chunk and in total, the clean rows, the wall time and the processor time of the
 process. The figure to weigh against ``compiled_normaliser.cpp`` (docs/import.md).
 
-Usage: .venv/bin/python bench/probes/sql_chunks.py bench/work/decp-1500000.json
+With ``--statements``, also the wall time of each SQL statement, summed over the chunks (which
+steps a compiled normaliser would replace).
+
+With ``--compiled``, the marché chunks go through the compiled normaliser (``_marches.c``, then
+the SQL of the contract rows), as the import does when the C module is built.
+
+Usage: .venv/bin/python bench/probes/sql_chunks.py bench/work/decp-1500000.json [--statements]
+       [--compiled]
 """
 
 from __future__ import annotations
@@ -23,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from ancrage.ingest import values
+from ancrage.ingest import compiled, values
 from ancrage.ingest.fast_path import DUCKDB_MEMORY
 from ancrage.ingest.sql_normalise import normalise_chunks
 
@@ -59,7 +66,27 @@ def _drop_all(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f'DROP {"VIEW" if kind == "VIEW" else "TABLE"} IF EXISTS "{name}" CASCADE')
 
 
-def replay(keep: Path, work: Path) -> None:
+class _Timed:
+    """A connection whose statements are timed, keyed by what they create."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, times: dict[str, float]) -> None:
+        self.con, self.times = con, times
+
+    def execute(self, sql: str, *args):
+        words = sql.split()
+        key = " ".join(words[:5]) if words[:1] != ["COPY"] else " ".join(words[:2])[:60]
+        if "TO '" in sql:
+            key = "COPY " + Path(sql.split("TO '")[1].split("'")[0]).parent.name
+        start = time.perf_counter()
+        result = self.con.execute(sql, *args)
+        self.times[key] = self.times.get(key, 0.0) + time.perf_counter() - start
+        return result
+
+    def __getattr__(self, name: str):
+        return getattr(self.con, name)
+
+
+def replay(keep: Path, work: Path, statements: bool = False, use_compiled: bool = False) -> None:
     for table in ("contracts", "awardees", "modifications", "quality_issues"):
         (work / table).mkdir(parents=True)
     con = duckdb.connect()
@@ -67,6 +94,18 @@ def replay(keep: Path, work: Path) -> None:
         f"SET memory_limit='{DUCKDB_MEMORY}'; SET preserve_insertion_order=false; "
         f"SET temp_directory='{work / 'tmp'}'"
     )
+    times: dict[str, float] = {}
+    if use_compiled:
+        original = compiled.normalise_slice
+
+        def timed_slice(data: bytes, unhinted=()):
+            start = time.perf_counter()
+            result = original(data, unhinted)
+            key = "C _marches.normalise + Arrow"
+            times[key] = times.get(key, 0.0) + time.perf_counter() - start
+            return result
+
+        compiled.normalise_slice = timed_slice
     start, start_cpu, total = time.perf_counter(), _cpu(), 0
     for meta_path in sorted(keep.glob("chunk-*.ndjson.json")):
         meta = json.loads(meta_path.read_text())
@@ -74,9 +113,22 @@ def replay(keep: Path, work: Path) -> None:
         con.executemany("INSERT INTO files VALUES (?, ?, ?)", meta["files"])
         wall, cpu = time.perf_counter(), _cpu()
         chunk = str(meta_path)[: -len(".json")]
-        normalise_chunks(
-            con, chunk, values.today(), work, "probe", meta["part"], meta["unhinted"], meta["kind"]
-        )
+        timed = _Timed(con, times) if statements else con
+        if use_compiled and meta["kind"] == "marche":
+            compiled.normalise_chunk(
+                timed, Path(chunk), values.today(), work, "probe", meta["part"], meta["unhinted"]
+            )
+        else:
+            normalise_chunks(
+                timed,
+                chunk,
+                values.today(),
+                work,
+                "probe",
+                meta["part"],
+                meta["unhinted"],
+                meta["kind"],
+            )
         rows = con.execute("SELECT count(*) FROM sql_contracts").fetchone()[0]
         total += rows
         print(
@@ -89,24 +141,28 @@ def replay(keep: Path, work: Path) -> None:
         f"Total : {total} lignes propres, {time.perf_counter() - start:.2f} s, "
         f"{_cpu() - start_cpu:.2f} s de processeur"
     )
+    for key, seconds in sorted(times.items(), key=lambda item: -item[1]):
+        print(f"{seconds:8.2f} s  {key}")
 
 
 def main() -> int:
-    if len(sys.argv) != 2:
+    args = [arg for arg in sys.argv[1:] if arg not in ("--statements", "--compiled")]
+    if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="ancrage-probe-") as tmp:
         keep, data = Path(tmp) / "chunks", Path(tmp) / "data"
         keep.mkdir()
-        env = os.environ | {"ANCRAGE_DATA_DIR": str(data)}
+        # (the chunks are kept where SQL normalises them: every one, the compiled path off)
+        env = os.environ | {"ANCRAGE_DATA_DIR": str(data), "ANCRAGE_COMPILED": "0"}
         subprocess.run(
-            [sys.executable, "-c", KEEP, str(keep), sys.argv[1]],
+            [sys.executable, "-c", KEEP, str(keep), args[0]],
             env=env,
             check=True,
             stdout=subprocess.DEVNULL,
         )
         shutil.rmtree(data)
-        replay(keep, Path(tmp) / "replay")
+        replay(keep, Path(tmp) / "replay", "--statements" in sys.argv, "--compiled" in sys.argv)
     return 0
 
 
