@@ -13,12 +13,13 @@ setup(
             libraries=["crypto"],  # OpenSSL's MD5, as hashlib
             optional=True,
         ),
-        # The clean-marché check and field extraction (see src/ancrage/ingest/compiled.py).
+        # The compiled normaliser of clean marchés (see src/ancrage/ingest/compiled.py).
         # Optional likewise: without it, DuckDB SQL does that work.
         Extension(
             "ancrage.ingest._marches",
             sources=["src/ancrage/ingest/_marches.c"],
             extra_compile_args=["-O3"],
+            libraries=["crypto", "m"],  # MD5 of the contract identity, as DuckDB's md5()
             optional=True,
         ),
     ]

@@ -3,9 +3,11 @@ normaliser gives, row for row, and takes the records the SQL path would take."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 
+import pyarrow as pa
 import pytest
 from ingest_builders import marche
 from test_sql_path import REAL_DIR, _modification, _records, _rows
@@ -57,10 +59,10 @@ def test_compiled_agrees_on_synthetic_data_with_defects(synthetic, tmp_path, mon
     accepted = []
     original = compiled.normalise_slice
 
-    def spy(data, unhinted=()):
-        table, handed_back = original(data, unhinted)
-        accepted.append(table.num_rows)
-        return table, handed_back
+    def spy(data, today, unhinted=()):
+        columns, handed_back = original(data, today, unhinted)
+        accepted.append(len(columns["f"]))
+        return columns, handed_back
 
     monkeypatch.setattr(compiled, "normalise_slice", spy)
     results = _import_three_ways(tmp_path, monkeypatch, [str(synthetic)])
@@ -104,67 +106,156 @@ def _staged(lines: list[str], file_index: int = 0) -> bytes:
     )
 
 
+TODAY = date(2026, 11, 30)
+
+
+def _contracts(lines: list[str], file_index: int = 0, unhinted=()) -> tuple[list[dict], list]:
+    columns, back = compiled.normalise_slice(_staged(lines, file_index), TODAY, unhinted)
+    rows = pa.table({k: v for k, v in columns.items() if len(v) == len(columns["f"])})
+    return rows.to_pylist(), back.tolist()
+
+
 def test_values_of_an_accepted_record() -> None:
     """Values checked by hand on one record: trimmed texts, spaces out of identifiers, labels,
-    dates as days, modifications, awardees, the 2019 and 2022 markers."""
+    dates as days, the contract's identity, current totals, awardees, modifications, issues."""
     record = marche(
         id="  2024-77 ",
         acheteur={"id": "213 502 388 00019", "nom": " Ville "},
-        objet=" Voirie ",
+        objet=" Voirie  ÉTÉ ",
         codeCPV="45233140-2",
         lieuExecution={"code": "35 238", "typeCode": "Code commune"},
         montant=85000.5,
         tauxAvance=0.05,
+        origineUE=0.4,
+        origineFrance=0.6,
         titulaires=[
-            {"titulaire": {"typeIdentifiant": "SIRET", "id": "812 231 132 00026"}},
             {"titulaire": {"typeIdentifiant": "TVA", "id": "FR1", "denominationSociale": " A "}},
+            {"titulaire": {"typeIdentifiant": "SIRET", "id": "812 231 132 00027"}},
         ],
         modifications=[
-            _modification(1, montant=90000, dateNotificationModification="2024-06-01"),
-            _modification(3, dureeMois=18),
+            _modification(1, montant=90000, dateNotificationModification="2027-06-01"),
+            _modification(3, dureeMois=18, datePublicationDonneesModification="2024-09-01"),
         ],
         considerationsSociales={"considerationSociale": []},
     )
-    table, back = compiled.normalise_slice(_staged([json.dumps(record, ensure_ascii=False)]))
+    line = json.dumps(record, ensure_ascii=False)
+    columns, back = compiled.normalise_slice(_staged([line]), TODAY)
     assert back.tolist() == []
-    row = table.to_pylist()[0]
-    assert (row["contract_ref"], row["buyer_id"], row["buyer_name"]) == (
+    row = {name: values[0].as_py() for name, values in columns.items() if len(values) == 1}
+    key = "marche|21350238800019|2024-77|2024-03-01|81223113200027,FR1|voirie été"
+    assert row["contract_id"] == hashlib.md5(key.encode()).hexdigest()[:16]
+    assert (row["id"], row["uid"], row["buyer_id"], row["buyer_name"]) == (
         "2024-77",
+        "213502388000192024-77",
         "21350238800019",
         "Ville",
     )
-    assert (row["object"], row["cpv_raw"], row["place_code"]) == ("Voirie", "45233140-2", "35238")
-    assert row["place_code_type"] == "Code commune" and row["procedure"] == "Procédure adaptée"
-    assert (row["amount"], row["duration"], row["tauxAvance"]) == (85000.5, 12.0, "0.05")
-    assert row["notified"] == date(2024, 3, 1) and row["notified_raw"] == "2024-03-01"
-    assert row["started"] is None and row["social"] is None  # ([] is no consideration)
+    assert (row["object"], row["cpv"], row["cpv_raw"], row["family"]) == (
+        "Voirie  ÉTÉ",
+        "45233140",
+        "45233140-2",
+        "works",
+    )
+    assert (row["place_code"], row["place_code_type"]) == ("35238", "Code commune")
+    assert (row["amount_ht"], row["current_amount_ht"]) == (85000.5, 90000.0)
+    assert (row["duration_months"], row["current_duration_months"]) == (12.0, 18.0)
+    assert row["notification_date"] == date(2024, 3, 1) and row["execution_start_date"] is None
+    assert row["_last_publication"] == date(2024, 9, 1)  # (the modification's, the latest)
+    assert row["social_considerations"] is None and row["has_social_consideration"] is None
+    assert row["reserved"] is None and row["has_environmental_consideration"] is False
     assert row["techniques"] == ["Sans objet"] and row["price_types"] == ["Définitif ferme"]
-    assert row["attributionAvance"] == "false" and row["offresRecues"] == "3"
-    assert row["awardees"] == [
-        {"supplier_id": "81223113200026", "supplier_id_type": "SIRET", "supplier_name": None},
-        {"supplier_id": "FR1", "supplier_id_type": "TVA", "supplier_name": "A"},
+    assert (row["advance"], row["advance_rate"], row["offers_received"]) == (False, 0.05, 3)
+    assert (row["modification_count"], row["awardee_count"], row["subcontract_count"]) == (
+        2,
+        2,
+        None,
+    )
+    assert row["schema_version"] == "hybrid"  # (a buyer's "nom", an awardee's name)
+    assert columns["supplier_id"].to_pylist() == ["FR1", "81223113200027"]
+    assert columns["supplier_name"].to_pylist() == ["A", None]
+    assert columns["awardee_position"].to_pylist() == [0, 1]
+    assert columns["modification_seq"].to_pylist() == [1, 2]
+    assert columns["modification_id"].to_pylist() == ["1", "3"]
+    issues = sorted(
+        zip(
+            columns["issue_field"].to_pylist(),
+            columns["issue_value"].to_pylist(),
+            columns["issue_rule"].to_pylist(),
+            strict=True,
+        )
+    )
+    assert issues == [
+        ("dateNotificationModification", "2027-06-01", "date_in_future"),
+        ("origineFrance", "0.60 > 0.40", "origin_france_above_eu"),
+        ("titulaire.id", "81223113200027", "supplier_siret_malformed"),
     ]
-    assert row["mods"] == [
-        {
-            "id": "1",
-            "notified": date(2024, 6, 1),
-            "notified_raw": "2024-06-01",
-            "published": None,
-            "published_raw": None,
-            "amount": 90000.0,
-            "duration": None,
-        },
-        {
-            "id": "3",
-            "notified": None,
-            "notified_raw": None,
-            "published": None,
-            "published_raw": None,
-            "amount": None,
-            "duration": 18.0,
-        },
+
+
+def test_quality_rules_of_the_contract() -> None:
+    """Each rule the SQL path applies to a clean record, on values computed by hand."""
+    lines = [
+        json.dumps(marche(id="Q1", montant=123456789, dureeMois=400), ensure_ascii=False),
+        json.dumps(
+            marche(
+                id="identifiant trop long",
+                acheteur={"id": "21350238800018"},
+                montant=150,
+                offresRecues=0,
+                datePublicationDonnees="2024-02-01",
+                dateDebutExecution="1999-05-01",
+                considerationsSociales={
+                    "considerationSociale": ["Pas de considération sociale", "Clause sociale"]
+                },
+                origineUE=1.5,
+                _type="Marché",
+            ),
+            ensure_ascii=False,
+        ),
+        json.dumps(
+            marche(
+                id="Q3",
+                montant=1500,
+                dureeMois=365,
+                titulaires=[{"titulaire": {"typeIdentifiant": "SIRET", "id": "21350238800019"}}],
+                considerationsSociales={
+                    "considerationSociale": ["Marché réservé", "Clause sociale"]
+                },
+            ),
+            ensure_ascii=False,
+        ),
     ]
-    assert row["has_2022"] and row["has_2019"]  # (a buyer's "nom", an awardee's name)
+    columns, back = compiled.normalise_slice(_staged(lines), TODAY)
+    assert back.tolist() == []
+    issues = sorted(
+        zip(
+            columns["issue_row"].to_pylist(),
+            columns["issue_field"].to_pylist(),
+            columns["issue_value"].to_pylist(),
+            columns["issue_rule"].to_pylist(),
+            strict=True,
+        )
+    )
+    assert issues == [
+        (0, "dureeMois", "400", "duration_implausible"),
+        (0, "montant", "123456789", "amount_sentinel"),
+        (1, "_type", "Marché", "schema_type_field"),
+        (1, "acheteur.id", "21350238800018", "buyer_siret_checksum"),
+        (1, "considerationsSociales", "Pas de considération sociale | Clause sociale",
+         "social_no_consideration_combined"),
+        (1, "dateDebutExecution", "1999-05-01", "date_implausible"),
+        (1, "datePublicationDonnees", "2024-02-01", "publication_before_notification"),
+        (1, "id", "identifiant trop long", "contract_id_nonstandard"),
+        (1, "montant", "150", "amount_implausible_low"),
+        (1, "montant", "150 € / 12 mois", "amount_duration_incoherent"),
+        (1, "offresRecues", "0", "offers_received_zero"),
+        (1, "origineUE", "1.50", "origin_share_out_of_range"),
+        (2, "considerationsSociales", "Marché réservé | Clause sociale", "reserved_not_alone"),
+        (2, "dureeMois", "365", "duration_implausible"),
+        (2, "montant", "1500 € / 365 mois", "amount_duration_incoherent"),
+        (2, "titulaire.id", "21350238800019", "supplier_is_buyer"),
+    ]  # fmt: skip
+    assert columns["reserved"].to_pylist() == [False, False, True]
+    assert columns["has_social_consideration"].to_pylist() == [True, True, True]
 
 
 @pytest.mark.parametrize(
@@ -205,8 +296,8 @@ def test_records_handed_back(text: str) -> None:
     for key in keys:
         record.pop(key, None)
     line = json.dumps(record, ensure_ascii=False)[:-1] + ", " + text + "}"
-    table, back = compiled.normalise_slice(_staged([base, line, base]))
-    assert back.tolist() == [1] and table.num_rows == 2
+    columns, back = compiled.normalise_slice(_staged([base, line, base]), TODAY)
+    assert back.tolist() == [1] and len(columns["f"]) == 2
 
 
 def test_files_without_envelope_keep_concession_markers_back() -> None:
@@ -219,12 +310,21 @@ def test_files_without_envelope_keep_concession_markers_back() -> None:
             "K5": {"_type": "Marche"},
         }
     )
-    table, back = compiled.normalise_slice(_staged(lines, 3), unhinted=[3])
+    columns, back = compiled.normalise_slice(_staged(lines, 3), TODAY, unhinted=[3])
     orders = [order - (3 << 40) for order in back.tolist()]
-    assert table.column("contract_ref").to_pylist() == ["K1", "K5"] and orders == [1, 2, 3]
+    assert columns["id"].to_pylist() == ["K1", "K5"] and orders == [1, 2, 3]
     # In a file with an envelope, the same markers are not read.
-    table, back = compiled.normalise_slice(_staged(lines, 3), unhinted=[])
-    assert table.num_rows == 5 and back.tolist() == []
+    columns, back = compiled.normalise_slice(_staged(lines, 3), TODAY, unhinted=[])
+    assert len(columns["id"]) == 5 and back.tolist() == []
+
+
+def test_letters_whose_lowercase_is_not_known_are_handed_back() -> None:
+    """The contract's identity lowercases its object: outside ASCII, Latin-1, Œ, Ÿ and the
+    punctuation and currency blocks, the record goes to Python (İ lowercases differently in
+    Python and DuckDB)."""
+    lines = _lines({"L1": {"objet": "Œuvre « été » – 5 €"}, "L2": {"objet": "İzmir"}})
+    columns, back = compiled.normalise_slice(_staged(lines), TODAY)
+    assert columns["id"].to_pylist() == ["L1"] and back.tolist() == [1]
 
 
 def test_compiled_contracts_keep_reading_order(synthetic, tmp_path, monkeypatch) -> None:

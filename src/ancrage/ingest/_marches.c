@@ -1,31 +1,37 @@
 /*
- * The clean-marché check and field extraction of the fast path, in C.
+ * The compiled normaliser of clean marchés: what the SQL fast path does for them, in C.
  *
- * The SQL fast path (ancrage/ingest/sql_normalise.py) reads every staged line with DuckDB's
- * JSON reader into one JSON fragment per field, checks that the record is "clean" (every field
- * in its official place, type and spelling) and converts the fields of the clean ones; on a
- * national file that reading, checking and converting is most of the import's processor time.
- * This module does the same for a chunk of marchés in one pass per line, with the GIL
- * released, and returns the columns of the SQL view ``base``: the rest of the SQL (contract
- * rows, quality rules, staging Parquet) then runs unchanged on them.
+ * The SQL fast path (ancrage/ingest/sql_normalise.py, sql_rows.py) reads every staged line with
+ * DuckDB's JSON reader into one JSON fragment per field, checks that the record is "clean"
+ * (every field in its official place, type and spelling), converts the fields of the clean ones
+ * and computes their rows: contract (identity, current amount and duration, indicators),
+ * awardees, modifications and quality issues. On a national file that was most of the
+ * import's processor time. This module does all of it for a chunk of marchés, one pass per
+ * line, with the GIL released; compiled.py writes the rows as the staging Parquet parts.
+ * Each rule below mirrors one line of that SQL, itself checked against the Python normaliser.
  *
  * It is conservative: a record is accepted only when the SQL path would accept it AND this
- * module is sure to give the same values. Anything else (a ``\`` escape, a number with an
- * exponent, a key twice, a key in another case, an unknown shape…) is handed back, and goes
- * to the Python normaliser, the reference for every defect. Handing back more records is
- * slower, never wrong. tests/ingest/test_compiled.py compares both paths row for row.
+ * module is sure to give the same values. Anything else (a `\` escape, a number with an
+ * exponent, a key twice, a key in another case, an unknown shape, a letter whose lowercase it
+ * does not know…) is handed back, and goes to the Python normaliser, the reference for every
+ * defect. Handing back more records is slower, never wrong. tests/ingest/test_compiled.py
+ * compares the warehouse of the three paths (Python, SQL, C) row for row.
  *
- *   normalise(chunk, config) -> (buffers, back)
+ *   normalise(chunk, tables, unhinted, today, today_year) -> (buffers, back)
  *
  * chunk: staged lines {"f":F,"p":P,"h":"<md5 hex>","r":<record>}\n (ancrage/ingest/lines.py);
- * config: the label tables and the indices of the files without envelope (see compiled.py);
- * buffers: {name: bytes}, the Arrow buffers of each column (compiled.py assembles them);
+ * tables: the official labels; unhinted: the indices of the files without envelope;
+ * today: the day the date rules compare with (days since 1970-01-01, and its year);
+ * buffers: {name: (bytes, …)}, the Arrow buffers of each column (see COLUMNS);
  * back: the read orders (f * 2**40 + p, little-endian int64) of the lines not accepted.
  *
  * The staged texts are valid UTF-8 (encoded from str, or checked by json_stream._utf8).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <math.h>
+#include <openssl/md5.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,40 +106,53 @@ static void list_end(List *c, size_t children, int valid) {
 /* Labels ({"technique": ["…"]} and the like): a list column of strings. */
 typedef struct { List list; Str items; } Labels;
 
-/* Every column of the view ``base`` that is not joined from ``files``, in one struct of Bufs
- * only: a record's rows are appended as it is checked, and undone (every Buf cut back to its
- * length before the record) when a later check rejects it. */
+/* The staged rows of the accepted records, as columns (X-macro: the struct, and the names and
+ * widths handed to Python). Only Bufs, so that a record's rows, appended as it is checked, are
+ * undone by cutting every Buf back to its length before the record when a later check rejects
+ * it. The columns every row shares (kind, import, source file…) are added by compiled.py. */
+#define COLUMNS(X)                                                                             \
+    /* contracts */                                                                            \
+    X(Str, contract_id) X(Str, uid) X(Str, buyer_id) X(Str, id) X(Str, schema_version)         \
+    X(Str, content_hash) X(Str, nature) X(Str, object) X(Str, cpv) X(Str, cpv_raw)             \
+    X(Str, family) X(Str, procedure) X(Labels, techniques) X(Labels, execution_modalities)     \
+    X(Str, framework_agreement_id) X(Str, ccag) X(Str, price_form) X(Labels, price_types)      \
+    X(Str, grouping_type) X(Fix, amount_ht) X(Fix, current_amount_ht) X(Fix, duration_months)  \
+    X(Fix, current_duration_months) X(Fix, notification_date) X(Fix, publication_date)         \
+    X(Fix, execution_start_date) X(Fix, advance) X(Fix, advance_rate) X(Str, place_code)       \
+    X(Str, place_code_type) X(Fix, offers_received) X(Labels, social_considerations)           \
+    X(Labels, environmental_considerations) X(Fix, has_social_consideration)                   \
+    X(Fix, has_environmental_consideration) X(Fix, reserved) X(Fix, innovative)                \
+    X(Fix, subcontracting_declared) X(Fix, subcontract_count) X(Fix, origin_eu_share)          \
+    X(Fix, origin_france_share) X(Fix, modification_count) X(Fix, awardee_count)               \
+    X(Str, buyer_name) X(Fix, f) X(Fix, p) X(Fix, _last_publication)                           \
+    /* awardees (row: the contract's row in this call) */                                      \
+    X(Fix, awardee_row) X(Fix, awardee_position) X(Str, supplier_id) X(Str, supplier_id_type)  \
+    X(Str, supplier_name)                                                                      \
+    /* modifications */                                                                        \
+    X(Fix, modification_row) X(Fix, modification_seq) X(Str, modification_id)                 \
+    X(Fix, modification_notified) X(Fix, modification_published) X(Fix, modification_amount)  \
+    X(Fix, modification_duration)                                                              \
+    /* quality issues */                                                                       \
+    X(Fix, issue_row) X(Str, issue_field) X(Str, issue_value) X(Str, issue_rule)
+
+#define MEMBER(type, name) type name;
 typedef struct {
-    Fix f, p;
-    Str h;
-    /* JSON fragments, as DuckDB's reader gives them (minified text; strings with quotes) */
-    Str type_, actes, advance, advance_rate, offers, innovative, subcontracting, framework;
-    Str buyer_id, contract_ref, buyer_name, object, cpv_raw, nature, procedure, ccag, price_form,
-        grouping;
-    Labels techniques, modalities, price_types, social, environmental;
-    Str place_code, place_type;
-    Fix notified;
-    Str notified_raw;
-    Fix published;
-    Str published_raw;
-    Fix started;
-    Str started_raw;
-    Fix amount, duration, eu, fr;
-    List awardees;
-    Str aw_id, aw_type, aw_name;
-    List mods;
-    Str m_id;
-    Fix m_notified;
-    Str m_notified_raw;
-    Fix m_published;
-    Str m_published_raw;
-    Fix m_amount, m_duration;
-    Fix has_2022, has_2019;
+    COLUMNS(MEMBER)
 } Out;
+#undef MEMBER
 
 #define N_BUFS (sizeof(Out) / sizeof(Buf))
 
 static Buf *bufs(Out *o) { return (Buf *)o; }
+
+static void i64_add(Fix *c, int ok, int64_t v) {
+    put_i64(&c->data, ok ? v : 0);
+    put_u8(&c->valid, (uint8_t)ok);
+}
+static void bool_add(Fix *c, int v) { /* v < 0: NULL */
+    put_u8(&c->data, v > 0);
+    put_u8(&c->valid, v >= 0);
+}
 
 /* ---------------------------------------------------------------- JSON lexing -------------- */
 
@@ -398,6 +417,8 @@ typedef struct {
     Table tables[N_TABLES];
     int64_t *unhinted;
     size_t n_unhinted;
+    int32_t today; /* days since 1970-01-01, for the date rules */
+    int today_year;
 } Config;
 
 static int in_table(const Table *t, Text x) {
@@ -558,12 +579,199 @@ static int flat(Text v, int kind, Flat *f) {
     return !m.bad && members > 0;
 }
 
+/* ---------------------------------------------------------------- rules -------------------- */
+
+static Text cstr(const char *s) {
+    Text t = {s, strlen(s)};
+    return t;
+}
+
+/* The i-th value of a string column. */
+static Text value_at(const Str *c, size_t i) {
+    const int32_t *ends = (const int32_t *)c->offs.p;
+    int32_t start = i ? ends[i - 1] : 0;
+    Text t = {c->data.p + start, (size_t)(ends[i] - start)};
+    return t;
+}
+
+/* quality.check_siret: "malformed", "checksum" or NULL (Luhn; La Poste's own rule). */
+static int luhn(const char *s, size_t n) {
+    int total = 0;
+    for (size_t i = 0; i < n; i++) {
+        int digit = s[n - 1 - i] - '0';
+        if (i % 2) {
+            digit *= 2;
+            if (digit > 9) digit -= 9;
+        }
+        total += digit;
+    }
+    return total % 10 == 0;
+}
+
+static const char *siret_problem(Text t) {
+    if (t.n != 14) return "malformed";
+    for (size_t i = 0; i < 14; i++)
+        if (t.s[i] < '0' || t.s[i] > '9') return "malformed";
+    if (!memcmp(t.s, "356000000", 9) && memcmp(t.s, "35600000000048", 14)) {
+        int sum = 0;
+        for (size_t i = 0; i < 14; i++) sum += t.s[i] - '0';
+        return sum % 5 == 0 ? NULL : "checksum";
+    }
+    return luhn(t.s, 14) && luhn(t.s, 9) ? NULL : "checksum";
+}
+
+/* A date, its year, and its text as given. */
+typedef struct {
+    int ok;
+    int32_t days;
+    int year;
+    Text raw;
+} Date;
+
+static int read_date(Text s, Date *d) {
+    d->ok = iso_date(s, &d->days);
+    d->year = d->ok ? (s.s[0] - '0') * 1000 + (s.s[1] - '0') * 100 + (s.s[2] - '0') * 10 +
+                          (s.s[3] - '0')
+                    : 0;
+    d->raw = s;
+    return d->ok;
+}
+
+/* sql_normalise.date_rule */
+static const char *date_rule(const Config *cfg, const Date *d) {
+    if (!d->ok) return NULL;
+    if (d->year < 2000) return "date_implausible";
+    if (d->days > cfg->today) return d->year <= cfg->today_year + 1 ? "date_in_future"
+                                                                     : "date_implausible";
+    return NULL;
+}
+
+/* sql_normalise.num_text: an integral value as an integer, else two decimals. 0 when two
+ * decimals would round a tie (x.xx5 exactly), where printf implementations may differ. */
+static int num_text(double x, char *out, size_t size, Text *t) {
+    int n;
+    if (x == trunc(x) && fabs(x) < 1e15) {
+        n = snprintf(out, size, "%lld", (long long)x);
+    } else {
+        double eighths = x * 8;
+        if (eighths == trunc(eighths) && fmod(fabs(eighths), 2) == 1) return 0;
+        n = snprintf(out, size, "%.2f", x);
+    }
+    if (n < 0 || (size_t)n >= size) return 0;
+    t->s = out;
+    t->n = (size_t)n;
+    return 1;
+}
+
+static void issue(Out *o, int64_t row, const char *field, Text value, const char *rule) {
+    i64_add(&o->issue_row, 1, row);
+    str_add(&o->issue_field, cstr(field));
+    str_add(&o->issue_value, value);
+    str_add(&o->issue_rule, cstr(rule));
+}
+
+/* lower() of DuckDB (and str.lower() of Python) for the characters whose lowercase this module
+ * knows: ASCII, Latin-1, Œ, Ÿ, and the punctuation and currency blocks, which have no case.
+ * 0 for any other character: the record is handed back. Runs of spaces become one (the
+ * object's key collapses blanks; only spaces can be in an unescaped JSON string). */
+static int lower_collapsed(Text t, char *out, size_t size, size_t *n) {
+    size_t k = 0;
+    const unsigned char *s = (const unsigned char *)t.s;
+    for (size_t i = 0; i < t.n;) {
+        if (k + 4 > size) return 0;
+        unsigned c = s[i];
+        if (c < 0x80) {
+            if (c == ' ' && k && out[k - 1] == ' ') {
+                i++;
+                continue;
+            }
+            out[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            i++;
+        } else if ((c & 0xe0) == 0xc0 && i + 1 < t.n) {
+            unsigned cp = ((c & 0x1f) << 6) | (s[i + 1] & 0x3f);
+            if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7) cp += 0x20;
+            else if (cp == 0x152) cp = 0x153;
+            else if (cp == 0x178) cp = 0xff;
+            else if (!(cp < 0x100 || cp == 0x153)) return 0;
+            out[k++] = (char)(0xc0 | (cp >> 6));
+            out[k++] = (char)(0x80 | (cp & 0x3f));
+            i += 2;
+        } else if ((c & 0xf0) == 0xe0 && i + 2 < t.n) {
+            unsigned cp = ((c & 0x0f) << 12) | ((s[i + 1] & 0x3f) << 6) | (s[i + 2] & 0x3f);
+            if (!((cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x20a0 && cp <= 0x20cf))) return 0;
+            memcpy(out + k, s + i, 3);
+            k += 3;
+            i += 3;
+        } else {
+            return 0;
+        }
+    }
+    *n = k;
+    return 1;
+}
+
+static int text_order(const void *a, const void *b) {
+    const Text *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
+}
+
+static void add_part(char *out, size_t *k, Text t) {
+    memcpy(out + *k, t.s, t.n);
+    *k += t.n;
+}
+
+/* contract_id: the first 16 hex digits of the MD5 of kind|buyer|id|notification|awardees|
+ * object (sql_rows.CONTRACTS, normalise.contract_key). 0 if it cannot be computed here. */
+static int contract_id(Text buyer, Text ref, Text notified_raw, const Out *o, size_t aw0,
+                       size_t aw1, Text object, char hex[16]) {
+    char key[8192];
+    size_t k = 0, needed = 16 + buyer.n + ref.n + notified_raw.n;
+    Text ids[64];
+    size_t n_ids = aw1 - aw0;
+    if (n_ids > 64) return 0;
+    for (size_t i = 0; i < n_ids; i++) {
+        ids[i] = value_at(&o->supplier_id, aw0 + i);
+        needed += ids[i].n + 1;
+    }
+    if (needed + object.n * 2 > sizeof key) return 0;
+    add_part(key, &k, cstr("marche|"));
+    add_part(key, &k, buyer);
+    key[k++] = '|';
+    add_part(key, &k, ref);
+    key[k++] = '|';
+    add_part(key, &k, notified_raw);
+    key[k++] = '|';
+    if (n_ids > 1) qsort(ids, n_ids, sizeof *ids, text_order);
+    for (size_t i = 0; i < n_ids; i++) {
+        if (i && !text_order(&ids[i], &ids[i - 1])) continue; /* (distinct) */
+        if (i) key[k++] = ',';
+        add_part(key, &k, ids[i]);
+    }
+    key[k++] = '|';
+    size_t lowered = 0;
+    if (object.s && !lower_collapsed(object, key + k, sizeof key - k, &lowered)) return 0;
+    k += lowered;
+    unsigned char digest[16];
+    MD5((const unsigned char *)key, k, digest);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 8; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    return 1;
+}
+
+/* ---------------------------------------------------------------- lists -------------------- */
+
 /* Awardees: [{"titulaire": {"id": …, "typeIdentifiant": …, "denominationSociale": …}}, …],
- * string values without brackets or braces, each key once, an id and an official type. */
-static int awardees(Text v, int kind, const Config *cfg, Out *o, int *named) {
+ * string values without brackets or braces, each key once, an id and an official type. Their
+ * rows and quality issues are appended; *named: one has a 2019 name. */
+static int awardees(Text v, int kind, const Config *cfg, Out *o, int64_t row, Text buyer,
+                    int *named) {
     if (kind != J_ARR) return 0;
     Items a = {v.s, v.s + v.n};
-    int count = 0;
+    int64_t count = 0;
     while (item(&a)) {
         if (a.kind != J_OBJ) return 0;
         Members w = {a.val.s, a.val.s + a.val.n};
@@ -591,36 +799,46 @@ static int awardees(Text v, int kind, const Config *cfg, Out *o, int *named) {
         Text supplier;
         if (!txt(id).s || !in_table(&cfg->tables[T_SUPPLIER_ID_TYPES], type)) return 0;
         if (!unspaced(txt(id), scratch, sizeof scratch, &supplier)) return 0;
-        str_add(&o->aw_id, supplier);
-        str_add(&o->aw_type, type);
-        str_add(&o->aw_name, txt(name));
+        i64_add(&o->awardee_row, 1, row);
+        i64_add(&o->awardee_position, 1, count);
+        str_add(&o->supplier_id, supplier);
+        str_add(&o->supplier_id_type, type);
+        str_add(&o->supplier_name, txt(name));
+        if (eq(type, "SIRET") && siret_problem(supplier))
+            issue(o, row, "titulaire.id", supplier, "supplier_siret_malformed");
+        if (supplier.n == buyer.n && !memcmp(supplier.s, buyer.s, buyer.n))
+            issue(o, row, "titulaire.id", supplier, "supplier_is_buyer");
         count++;
     }
-    if (a.bad || !count) return 0;
-    list_end(&o->awardees, o->aw_id.valid.len, 1);
-    return 1;
+    return !a.bad && count;
 }
 
+/* What the modifications change: the current totals, the latest publication, their number. */
+typedef struct {
+    int64_t count;
+    int has_amount, has_duration, has_published;
+    double amount, duration;
+    int32_t published;
+} Changes;
+
 /* Modifications with new totals only: {"modification": {"id": <1 to 9 digits>, "montant",
- * "dureeMois" (numbers), the two dates (ISO)}}, ids strictly increasing, amount or duration. */
-static int modifications(Text v, int kind, Out *o) {
-    if (!v.s) {
-        list_end(&o->mods, o->m_id.valid.len, 0);
-        return 1;
-    }
+ * "dureeMois" (numbers), the two dates (ISO)}}, ids strictly increasing, amount or duration.
+ * Their rows and date issues are appended. */
+static int modifications(Text v, int kind, const Config *cfg, Out *o, int64_t row, Changes *c) {
+    memset(c, 0, sizeof *c);
+    if (!v.s) return 1;
     if (kind != J_ARR) return 0;
     Items a = {v.s, v.s + v.n};
-    int count = 0;
     int64_t last_id = -1;
     while (item(&a)) {
         if (a.kind != J_OBJ) return 0;
         Members w = {a.val.s, a.val.s + a.val.n};
         if (!member(&w) || !eq(w.key, "modification") || w.kind != J_OBJ) return 0;
         Members f = {w.val.s, w.val.s + w.val.n};
-        Text id = NONE, notified = NONE, published = NONE;
-        int has_amount = 0, has_duration = 0, has_notified = 0, has_published = 0;
+        Text id = NONE;
+        int has_amount = 0, has_duration = 0;
         double amount = 0, duration = 0;
-        int32_t notified_day = 0, published_day = 0;
+        Date notified = {0}, published = {0};
         while (member(&f)) {
             int integer;
             if (eq(f.key, "id")) {
@@ -636,14 +854,11 @@ static int modifications(Text v, int kind, Out *o) {
                 number(f.val.s, f.val.s + f.val.n, is_amount ? &amount : &duration, &integer);
             } else if (eq(f.key, "dateNotificationModification") ||
                        eq(f.key, "datePublicationDonneesModification")) {
-                int is_notified = f.key.s[4] == 'N';
-                int *has = is_notified ? &has_notified : &has_published;
+                Date *d = f.key.s[4] == 'N' ? &notified : &published;
                 Text s;
-                if (*has || f.kind != J_STR) return 0;
-                *has = 1;
+                if (d->raw.s || f.kind != J_STR) return 0;
                 string(f.val.s, f.val.s + f.val.n, &s);
-                if (!iso_date(s, is_notified ? &notified_day : &published_day)) return 0;
-                *(is_notified ? &notified : &published) = s;
+                if (!read_date(s, d)) return 0;
             } else {
                 return 0;
             }
@@ -654,34 +869,45 @@ static int modifications(Text v, int kind, Out *o) {
         for (size_t i = 0; i < id.n; i++) this_id = this_id * 10 + (id.s[i] - '0');
         if (this_id <= last_id) return 0;
         last_id = this_id;
-        str_add(&o->m_id, id);
-        date_add(&o->m_notified, has_notified, notified_day);
-        str_add(&o->m_notified_raw, notified);
-        date_add(&o->m_published, has_published, published_day);
-        str_add(&o->m_published_raw, published);
-        f64_add(&o->m_amount, has_amount, amount);
-        f64_add(&o->m_duration, has_duration, duration);
-        count++;
-    }
-    if (a.bad) return 0;
-    list_end(&o->mods, o->m_id.valid.len, count > 0); /* [] is no modification */
-    return 1;
-}
-
-/* actesSousTraitance: absent, [] or [{"acteSousTraitance": {…non-empty…}}, …]. */
-static int subcontracts(Text v, int kind) {
-    if (!v.s) return 1;
-    if (kind != J_ARR) return 0;
-    Items a = {v.s, v.s + v.n};
-    while (item(&a)) {
-        if (a.kind != J_OBJ) return 0;
-        Members w = {a.val.s, a.val.s + a.val.n};
-        if (!member(&w) || !eq(w.key, "acteSousTraitance") || w.kind != J_OBJ) return 0;
-        Members inside = {w.val.s, w.val.s + w.val.n};
-        if (!member(&inside)) return 0;
-        if (member(&w) || w.bad) return 0;
+        c->count++;
+        i64_add(&o->modification_row, 1, row);
+        i64_add(&o->modification_seq, 1, c->count);
+        str_add(&o->modification_id, id);
+        date_add(&o->modification_notified, notified.ok, notified.days);
+        date_add(&o->modification_published, published.ok, published.days);
+        f64_add(&o->modification_amount, has_amount, amount);
+        f64_add(&o->modification_duration, has_duration, duration);
+        /* each modification carries new totals: the last one given is the current one */
+        if (has_amount) c->has_amount = 1, c->amount = amount;
+        if (has_duration) c->has_duration = 1, c->duration = duration;
+        if (published.ok && (!c->has_published || published.days > c->published))
+            c->has_published = 1, c->published = published.days;
+        const char *rule;
+        if ((rule = date_rule(cfg, &notified)))
+            issue(o, row, "dateNotificationModification", notified.raw, rule);
+        if ((rule = date_rule(cfg, &published)))
+            issue(o, row, "datePublicationDonneesModification", published.raw, rule);
     }
     return !a.bad;
+}
+
+/* actesSousTraitance: absent (-1), [] or [{"acteSousTraitance": {…non-empty…}}, …] (their
+ * number); -2 for any other shape. */
+static int64_t subcontracts(Text v, int kind) {
+    if (!v.s) return -1;
+    if (kind != J_ARR) return -2;
+    Items a = {v.s, v.s + v.n};
+    int64_t count = 0;
+    while (item(&a)) {
+        if (a.kind != J_OBJ) return -2;
+        Members w = {a.val.s, a.val.s + a.val.n};
+        if (!member(&w) || !eq(w.key, "acteSousTraitance") || w.kind != J_OBJ) return -2;
+        Members inside = {w.val.s, w.val.s + w.val.n};
+        if (!member(&inside)) return -2;
+        if (member(&w) || w.bad) return -2;
+        count++;
+    }
+    return a.bad ? -2 : count;
 }
 
 static int in_unhinted(const Config *cfg, int64_t file) {
@@ -698,42 +924,99 @@ static int marche_without_envelope(const Fields *r) {
     Text t = inner(r->at[K_TYPE]);
     for (size_t i = 0; i < t.n; i++)
         if ((unsigned char)t.s[i] < 0x20 || (unsigned char)t.s[i] > 0x7e) return 0;
-    static const char word[] = "concession";
     for (size_t i = 0; i + 10 <= t.n; i++)
-        if (!strncasecmp(t.s + i, word, 10)) return 0;
+        if (!strncasecmp(t.s + i, "concession", 10)) return 0;
     return 1;
 }
 
-static int number_field(const Fields *r, int k, Fix *c, int required) {
-    if (!r->at[k].s) {
-        f64_add(c, 0, 0);
-        return !required;
-    }
-    double v;
+/* An optional number (present: *ok), or a required one; 0 if not a plain number. */
+static int number_at(const Fields *r, int k, int required, int *ok, double *v) {
+    *ok = 0;
+    if (!r->at[k].s) return !required;
     int integer;
     if (r->kind[k] != J_NUM) return 0;
-    number(r->at[k].s, r->at[k].s + r->at[k].n, &v, &integer);
-    f64_add(c, 1, v);
+    number(r->at[k].s, r->at[k].s + r->at[k].n, v, &integer);
+    *ok = 1;
     return 1;
 }
 
-static int date_field(const Fields *r, int k, Fix *c, Str *raw, int required) {
-    if (!r->at[k].s) {
-        date_add(c, 0, 0);
-        str_add(raw, NONE);
-        return !required;
+static int date_at(const Fields *r, int k, int required, Date *d) {
+    memset(d, 0, sizeof *d);
+    if (!r->at[k].s) return !required;
+    return r->kind[k] == J_STR && read_date(inner(r->at[k]), d);
+}
+
+static int flag_at(const Fields *r, int k) { /* -1 absent, 0 false, 1 true */
+    return !r->at[k].s ? -1 : r->kind[k] == J_TRUE;
+}
+
+/* The distinct labels of a record's list (items first to end of c), and whether one is x. */
+static size_t distinct(const Str *c, size_t first, size_t end, const char *x, int *has_x) {
+    size_t n = 0;
+    *has_x = 0;
+    for (size_t i = first; i < end; i++) {
+        Text t = value_at(c, i);
+        int seen = 0;
+        for (size_t j = first; j < i && !seen; j++) {
+            Text u = value_at(c, j);
+            seen = !text_order(&t, &u);
+        }
+        n += !seen;
+        if (x && eq_n(t, x, strlen(x))) *has_x = 1;
     }
-    int32_t days;
-    if (r->kind[k] != J_STR || !iso_date(inner(r->at[k]), &days)) return 0;
-    date_add(c, 1, days);
-    str_add(raw, inner(r->at[k]));
+    return n;
+}
+
+/* array_to_string(labels, ' | ') */
+static Text joined(const Str *c, size_t first, size_t end, char *out, size_t size) {
+    size_t k = 0;
+    for (size_t i = first; i < end; i++) {
+        Text t = value_at(c, i);
+        if (k + t.n + 3 > size) return NONE;
+        if (i > first) memcpy(out + k, " | ", 3), k += 3;
+        memcpy(out + k, t.s, t.n);
+        k += t.n;
+    }
+    Text t = {out, k};
+    return t;
+}
+
+static const char NO_SOCIAL[] = "Pas de considération sociale";
+static const char NO_ENVIRONMENTAL[] = "Pas de considération environnementale";
+
+/* The "Pas de considération …" combined, and the reserved contract not alone, rules. */
+static int label_rules(Out *o, int64_t row, const Labels *l, size_t first, const char *none,
+                       const char *field, const char *rule, int *has_other, int *reserved) {
+    size_t end = l->items.valid.len;
+    *has_other = -1;
+    if (reserved) *reserved = -1;
+    if (end == first) return 1; /* (NULL list) */
+    int has_none;
+    size_t n = distinct(&l->items, first, end, none, &has_none);
+    *has_other = 0;
+    for (size_t i = first; i < end; i++)
+        if (!eq_n(value_at(&l->items, i), none, strlen(none))) *has_other = 1;
+    char text[4096];
+    Text all = NONE;
+    if ((has_none && n > 1) || reserved) {
+        all = joined(&l->items, first, end, text, sizeof text);
+        if (!all.s) return 0;
+    }
+    if (has_none && n > 1) issue(o, row, field, all, rule);
+    if (reserved) {
+        int r1, r2;
+        distinct(&l->items, first, end, "Marché réservé", &r1);
+        distinct(&l->items, first, end, "Concession réservée", &r2);
+        *reserved = r1 || r2;
+        if (*reserved && n > 1) issue(o, row, field, all, "reserved_not_alone");
+    }
     return 1;
 }
 
-/* A fragment column: the value's text as DuckDB's reader gives it (strings with quotes). */
-static void fragment(const Fields *r, int k, Str *c) { str_add(c, r->at[k]); }
+/* ---------------------------------------------------------------- one record ---------------- */
 
-/* Check one record and append its row; 0 (nothing appended) if it is not accepted. */
+/* Check one record and append its rows; 0 if it is not accepted (the caller undoes what was
+ * appended). */
 static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, const Config *cfg,
                   Out *o) {
     Fields r;
@@ -763,11 +1046,11 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
         !opt_kind(&r, K_UUID, J_STR) || !opt_kind(&r, K_OBJET, J_STR) ||
         !opt_kind(&r, K_ACCORD_CADRE, J_STR))
         return 0;
-    if (!label_ok(&r, K_NATURE, &cfg->tables[T_NATURES], 0) ||
-        !label_ok(&r, K_PROCEDURE, &cfg->tables[T_PROCEDURES], 1) ||
-        !label_ok(&r, K_CCAG, &cfg->tables[T_CCAG], 0) ||
-        !label_ok(&r, K_FORME_PRIX, &cfg->tables[T_PRICE_FORMS], 0) ||
-        !label_ok(&r, K_GROUPEMENT, &cfg->tables[T_GROUPING], 0))
+    const Table *t = cfg->tables;
+    if (!label_ok(&r, K_NATURE, &t[T_NATURES], 0) ||
+        !label_ok(&r, K_PROCEDURE, &t[T_PROCEDURES], 1) || !label_ok(&r, K_CCAG, &t[T_CCAG], 0) ||
+        !label_ok(&r, K_FORME_PRIX, &t[T_PRICE_FORMS], 0) ||
+        !label_ok(&r, K_GROUPEMENT, &t[T_GROUPING], 0))
         return 0;
 
     /* codeCPV: 8 digits (and a check digit) of a known division */
@@ -777,89 +1060,203 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
     for (size_t i = 0; i < cpv.n; i++)
         if (i == 8 ? cpv.s[i] != '-' : (cpv.s[i] < '0' || cpv.s[i] > '9')) return 0;
     Text division = {cpv.s, 2};
-    if (!in_table(&cfg->tables[T_CPV_DIVISIONS], division)) return 0;
+    if (!in_table(&t[T_CPV_DIVISIONS], division)) return 0;
 
     if (!opt_bool(&r, K_INNOVANT) || !opt_bool(&r, K_AVANCE) || !opt_bool(&r, K_SOUS_TRAITANCE))
         return 0;
-    if (r.at[K_OFFRES].s) {
-        double x;
-        int integer;
-        if (r.kind[K_OFFRES] != J_NUM) return 0;
-        number(r.at[K_OFFRES].s, r.at[K_OFFRES].s + r.at[K_OFFRES].n, &x, &integer);
-        if (!integer) return 0;
-    }
-    if (!opt_kind(&r, K_TAUX_AVANCE, J_NUM) || !opt_kind(&r, K_ORIGINE_UE, J_NUM) ||
-        !opt_kind(&r, K_ORIGINE_FRANCE, J_NUM))
+    double offers = 0, amount, duration, eu = 0, fr = 0, rate = 0;
+    int has_offers, has_amount, has_duration, has_eu, has_fr, has_rate, integer = 1;
+    if (!number_at(&r, K_OFFRES, 0, &has_offers, &offers)) return 0;
+    if (has_offers) number(r.at[K_OFFRES].s, r.at[K_OFFRES].s + r.at[K_OFFRES].n, &offers, &integer);
+    if (!integer) return 0;
+    if (!number_at(&r, K_TAUX_AVANCE, 0, &has_rate, &rate) ||
+        !number_at(&r, K_ORIGINE_UE, 0, &has_eu, &eu) ||
+        !number_at(&r, K_ORIGINE_FRANCE, 0, &has_fr, &fr) ||
+        !number_at(&r, K_MONTANT, 1, &has_amount, &amount) ||
+        !number_at(&r, K_DUREE, 1, &has_duration, &duration))
         return 0;
-    if (!subcontracts(r.at[K_ACTES], r.kind[K_ACTES])) return 0;
+    int64_t subcontract_count = subcontracts(r.at[K_ACTES], r.kind[K_ACTES]);
+    if (subcontract_count == -2) return 0;
 
     Flat place = {0};
     if (r.at[K_LIEU].s) {
         if (!flat(r.at[K_LIEU], r.kind[K_LIEU], &place)) return 0;
-        if (place.has_type_code &&
-            !in_table(&cfg->tables[T_PLACE_TYPES], txt(place.type_code)))
-            return 0;
+        if (place.has_type_code && !in_table(&t[T_PLACE_TYPES], txt(place.type_code))) return 0;
     }
     char place_scratch[256];
     Text place_code;
     if (!unspaced(txt(place.has_code ? place.code : NONE), place_scratch, sizeof place_scratch,
                   &place_code))
         return 0;
+    Date notified, published, started;
+    if (!date_at(&r, K_DATE_NOTIFICATION, 1, &notified) ||
+        !date_at(&r, K_DATE_PUBLICATION, 0, &published) ||
+        !date_at(&r, K_DATE_DEBUT, 0, &started))
+        return 0;
+    if (!r.at[K_TITULAIRES].s) return 0;
 
-    /* Every check that needs no output is done: the row is appended, and undone below if a
-     * list (labels, awardees, modifications) turns out not to be clean. */
-    put_i64(&o->f.data, f);
-    put_u8(&o->f.valid, 1);
-    put_i64(&o->p.data, pos);
-    put_u8(&o->p.valid, 1);
-    str_add(&o->h, h);
-    fragment(&r, K_TYPE, &o->type_);
-    fragment(&r, K_ACTES, &o->actes);
-    fragment(&r, K_AVANCE, &o->advance);
-    fragment(&r, K_TAUX_AVANCE, &o->advance_rate);
-    fragment(&r, K_OFFRES, &o->offers);
-    fragment(&r, K_INNOVANT, &o->innovative);
-    fragment(&r, K_SOUS_TRAITANCE, &o->subcontracting);
-    fragment(&r, K_ACCORD_CADRE, &o->framework);
-    str_add(&o->buyer_id, buyer_id);
-    str_add(&o->contract_ref, ref);
-    str_add(&o->buyer_name, buyer.has_nom ? txt(buyer.nom) : NONE);
-    str_add(&o->object, text_of(&r, K_OBJET));
-    str_add(&o->cpv_raw, cpv);
-    str_add(&o->nature, text_of(&r, K_NATURE));
-    str_add(&o->procedure, text_of(&r, K_PROCEDURE));
-    str_add(&o->ccag, text_of(&r, K_CCAG));
-    str_add(&o->price_form, text_of(&r, K_FORME_PRIX));
-    str_add(&o->grouping, text_of(&r, K_GROUPEMENT));
-    str_add(&o->place_code, place_code);
-    str_add(&o->place_type, place.has_type_code ? txt(place.type_code) : NONE);
+    /* The lists: appended as they are read (labels, awardees, modifications). */
+    int64_t row = (int64_t)o->f.valid.len;
+    size_t social0 = o->social_considerations.items.valid.len;
+    size_t environmental0 = o->environmental_considerations.items.valid.len;
+    size_t awardees0 = o->supplier_id.valid.len;
     int named = 0;
-    uint8_t has_2022 = 0, has_2019;
+    Changes changes;
+    if (!labels(&r, K_TECHNIQUES, "technique", &t[T_TECHNIQUES], &o->techniques) ||
+        !labels(&r, K_MODALITES, "modaliteExecution", &t[T_MODALITIES],
+                &o->execution_modalities) ||
+        !labels(&r, K_TYPES_PRIX, "typePrix", &t[T_PRICE_TYPES], &o->price_types) ||
+        !labels(&r, K_SOCIALES, "considerationSociale", &t[T_SOCIAL], &o->social_considerations) ||
+        !labels(&r, K_ENVIRONNEMENTALES, "considerationEnvironnementale", &t[T_ENVIRONMENTAL],
+                &o->environmental_considerations) ||
+        !awardees(r.at[K_TITULAIRES], r.kind[K_TITULAIRES], cfg, o, row, buyer_id, &named) ||
+        !modifications(r.at[K_MODIFICATIONS], r.kind[K_MODIFICATIONS], cfg, o, row, &changes))
+        return 0;
+    size_t awardees1 = o->supplier_id.valid.len;
+
+    Text object = text_of(&r, K_OBJET);
+    char id_hex[16];
+    if (!contract_id(buyer_id, ref, notified.raw, o, awardees0, awardees1, object, id_hex))
+        return 0;
+    int has_2022 = 0;
     for (size_t i = 0; i < sizeof FIELDS_2022 / sizeof *FIELDS_2022; i++)
         if (r.at[FIELDS_2022[i]].s) has_2022 = 1;
-    const Table *t = cfg->tables;
-    if (!labels(&r, K_TECHNIQUES, "technique", &t[T_TECHNIQUES], &o->techniques) ||
-        !labels(&r, K_MODALITES, "modaliteExecution", &t[T_MODALITIES], &o->modalities) ||
-        !labels(&r, K_TYPES_PRIX, "typePrix", &t[T_PRICE_TYPES], &o->price_types) ||
-        !labels(&r, K_SOCIALES, "considerationSociale", &t[T_SOCIAL], &o->social) ||
-        !labels(&r, K_ENVIRONNEMENTALES, "considerationEnvironnementale", &t[T_ENVIRONMENTAL],
-                &o->environmental) ||
-        !date_field(&r, K_DATE_NOTIFICATION, &o->notified, &o->notified_raw, 1) ||
-        !date_field(&r, K_DATE_PUBLICATION, &o->published, &o->published_raw, 0) ||
-        !date_field(&r, K_DATE_DEBUT, &o->started, &o->started_raw, 0) ||
-        !number_field(&r, K_MONTANT, &o->amount, 1) ||
-        !number_field(&r, K_DUREE, &o->duration, 1) ||
-        !number_field(&r, K_ORIGINE_UE, &o->eu, 0) ||
-        !number_field(&r, K_ORIGINE_FRANCE, &o->fr, 0) ||
-        !r.at[K_TITULAIRES].s ||
-        !awardees(r.at[K_TITULAIRES], r.kind[K_TITULAIRES], cfg, o, &named) ||
-        !modifications(r.at[K_MODIFICATIONS], r.kind[K_MODIFICATIONS], o))
+    int has_2019 = r.at[K_UID].s || r.at[K_UUID].s || buyer.has_nom || place.has_nom || named;
+    const char *version = has_2022 && has_2019 ? "hybrid" : has_2022 ? "2022" : "2019";
+
+    /* the contract row */
+    Text hex = {id_hex, 16};
+    str_add(&o->contract_id, hex);
+    char uid[600];
+    if (buyer_id.n + ref.n > sizeof uid) return 0;
+    memcpy(uid, buyer_id.s, buyer_id.n);
+    memcpy(uid + buyer_id.n, ref.s, ref.n);
+    str_add(&o->uid, (Text){uid, buyer_id.n + ref.n});
+    str_add(&o->buyer_id, buyer_id);
+    str_add(&o->id, ref);
+    str_add(&o->schema_version, cstr(version));
+    str_add(&o->content_hash, h);
+    str_add(&o->nature, text_of(&r, K_NATURE));
+    str_add(&o->object, object);
+    str_add(&o->cpv, (Text){cpv.s, 8});
+    str_add(&o->cpv_raw, cpv);
+    int division_number = (cpv.s[0] - '0') * 10 + (cpv.s[1] - '0');
+    str_add(&o->family, cstr(division_number == 45                               ? "works"
+                             : division_number <= 44 || division_number == 48 ? "supplies"
+                                                                              : "services"));
+    str_add(&o->procedure, text_of(&r, K_PROCEDURE));
+    str_add(&o->framework_agreement_id, text_of(&r, K_ACCORD_CADRE));
+    str_add(&o->ccag, text_of(&r, K_CCAG));
+    str_add(&o->price_form, text_of(&r, K_FORME_PRIX));
+    str_add(&o->grouping_type, text_of(&r, K_GROUPEMENT));
+    f64_add(&o->amount_ht, 1, amount);
+    f64_add(&o->current_amount_ht, 1, changes.has_amount ? changes.amount : amount);
+    f64_add(&o->duration_months, 1, duration);
+    f64_add(&o->current_duration_months, 1, changes.has_duration ? changes.duration : duration);
+    date_add(&o->notification_date, 1, notified.days);
+    date_add(&o->publication_date, published.ok, published.days);
+    date_add(&o->execution_start_date, started.ok, started.days);
+    bool_add(&o->advance, flag_at(&r, K_AVANCE));
+    f64_add(&o->advance_rate, has_rate, rate);
+    str_add(&o->place_code, place_code);
+    str_add(&o->place_code_type, place.has_type_code ? txt(place.type_code) : NONE);
+    i64_add(&o->offers_received, has_offers, (int64_t)offers);
+    int has_social, has_environmental, reserved;
+    if (!label_rules(o, row, &o->social_considerations, social0, NO_SOCIAL,
+                     "considerationsSociales", "social_no_consideration_combined", &has_social,
+                     &reserved) ||
+        !label_rules(o, row, &o->environmental_considerations, environmental0, NO_ENVIRONMENTAL,
+                     "considerationsEnvironnementales", "environmental_no_consideration_combined",
+                     &has_environmental, NULL))
         return 0;
-    has_2019 = r.at[K_UID].s || r.at[K_UUID].s || buyer.has_nom || place.has_nom || named;
-    put_u8(&o->has_2022.data, has_2022);
-    put_u8(&o->has_2022.valid, 1);
-    put_u8(&o->has_2019.data, has_2019);
-    put_u8(&o->has_2019.valid, 1);
+    bool_add(&o->has_social_consideration, has_social);
+    bool_add(&o->has_environmental_consideration, has_environmental);
+    bool_add(&o->reserved, reserved);
+    bool_add(&o->innovative, flag_at(&r, K_INNOVANT));
+    bool_add(&o->subcontracting_declared, flag_at(&r, K_SOUS_TRAITANCE));
+    i64_add(&o->subcontract_count, subcontract_count >= 0, subcontract_count);
+    f64_add(&o->origin_eu_share, has_eu, eu);
+    f64_add(&o->origin_france_share, has_fr, fr);
+    i64_add(&o->modification_count, 1, changes.count);
+    i64_add(&o->awardee_count, 1, (int64_t)(awardees1 - awardees0));
+    str_add(&o->buyer_name, buyer.has_nom ? txt(buyer.nom) : NONE);
+    i64_add(&o->f, 1, f);
+    i64_add(&o->p, 1, pos);
+    /* greatest() skips NULLs, as the Python max over the dates given does */
+    int has_last = published.ok || changes.has_published;
+    int32_t last = published.ok ? published.days : changes.published;
+    if (changes.has_published && changes.published > last) last = changes.published;
+    date_add(&o->_last_publication, has_last, last);
+
+    /* the contract's quality rules (sql_rows.CONTRACT_ISSUES, in that order) */
+    const char *problem = siret_problem(buyer_id), *rule;
+    char rule_text[64], a[64], b[64], value[200];
+    Text x, y;
+    if (problem) {
+        snprintf(rule_text, sizeof rule_text, "buyer_siret_%s", problem);
+        issue(o, row, "acheteur.id", buyer_id, rule_text);
+    }
+    int standard = ref.n >= 1 && ref.n <= 16;
+    for (size_t i = 0; i < ref.n && standard; i++) {
+        char c = ref.s[i];
+        standard = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   strchr("/-_ .#", c) != NULL;
+    }
+    if (!standard) issue(o, row, "id", ref, "contract_id_nonstandard");
+    if (r.at[K_TYPE].s && strcmp(version, "2019")) {
+        Text type = inner(r.at[K_TYPE]); /* left(…, 500): 500 characters, not bytes */
+        size_t chars = 0, i = 0;
+        for (; i < type.n; i++) {
+            if (((unsigned char)type.s[i] & 0xc0) != 0x80 && ++chars > 500) break;
+        }
+        type.n = i;
+        issue(o, row, "_type", type, "schema_type_field");
+    }
+    /* (a tie for %.0f where the sentinel rule reads its digits: see num_text) */
+    if (amount >= 9.9e7 && amount - floor(amount) == 0.5) return 0;
+    char whole[400];
+    int n = snprintf(whole, sizeof whole, "%.0f", amount);
+    if (n < 0 || (size_t)n >= sizeof whole) return 0;
+    int same = n >= 8;
+    for (int i = 1; i < n && same; i++) same = whole[i] == whole[0];
+    if (!num_text(amount, a, sizeof a, &x)) return 0;
+    if ((amount >= 1e8 && (!strncmp(whole, "123456789", 9) || same)) ||
+        !strcmp(whole, "12311111111"))
+        issue(o, row, "montant", x, "amount_sentinel");
+    if (amount < 200) issue(o, row, "montant", x, "amount_implausible_low");
+    else if (amount > 1e9) issue(o, row, "montant", x, "amount_implausible_high");
+    if (!num_text(duration, b, sizeof b, &y)) return 0;
+    if (duration <= 0 || duration > 180) issue(o, row, "dureeMois", y, "duration_implausible");
+    if (duration > 0) {
+        double per_month = amount / duration;
+        if (per_month < 100 || (per_month < 1000 && amount < 200000) ||
+            ((duration == 360 || duration == 365 || duration == 366) && amount < 10000000) ||
+            (duration > 120 && amount < 2000000)) {
+            int k = snprintf(value, sizeof value, "%.*s € / %.*s mois", (int)x.n, x.s, (int)y.n,
+                             y.s);
+            issue(o, row, "montant", (Text){value, (size_t)k}, "amount_duration_incoherent");
+        }
+    }
+    if ((rule = date_rule(cfg, &notified))) issue(o, row, "dateNotification", notified.raw, rule);
+    if ((rule = date_rule(cfg, &published)))
+        issue(o, row, "datePublicationDonnees", published.raw, rule);
+    if (published.ok && published.days < notified.days)
+        issue(o, row, "datePublicationDonnees", published.raw, "publication_before_notification");
+    if ((rule = date_rule(cfg, &started))) issue(o, row, "dateDebutExecution", started.raw, rule);
+    if (has_offers && offers == 0) issue(o, row, "offresRecues", cstr("0"), "offers_received_zero");
+    if (has_eu && !(eu >= 0 && eu <= 1)) {
+        if (!num_text(eu, a, sizeof a, &x)) return 0;
+        issue(o, row, "origineUE", x, "origin_share_out_of_range");
+    }
+    if (has_fr && !(fr >= 0 && fr <= 1)) {
+        if (!num_text(fr, a, sizeof a, &x)) return 0;
+        issue(o, row, "origineFrance", x, "origin_share_out_of_range");
+    }
+    if (has_eu && has_fr && fr > eu) {
+        if (!num_text(fr, a, sizeof a, &x) || !num_text(eu, b, sizeof b, &y)) return 0;
+        int k = snprintf(value, sizeof value, "%.*s > %.*s", (int)x.n, x.s, (int)y.n, y.s);
+        issue(o, row, "origineFrance", (Text){value, (size_t)k}, "origin_france_above_eu");
+    }
     return 1;
 }
 
@@ -913,37 +1310,31 @@ static int read_table(PyObject *seq, Table *t) {
     return t->items != NULL;
 }
 
-static const char *NAMES[] = {
-    "f", "p", "h", "_type", "actesSousTraitance", "attributionAvance", "tauxAvance",
-    "offresRecues", "marcheInnovant", "sousTraitanceDeclaree", "idAccordCadre", "buyer_id",
-    "contract_ref", "buyer_name", "object", "cpv_raw", "nature", "procedure", "ccag",
-    "price_form", "grouping_type", "techniques", "execution_modalities", "price_types", "social",
-    "environmental", "place_code", "place_code_type", "notified", "notified_raw", "published",
-    "published_raw", "started", "started_raw", "amount", "duration", "eu", "fr", "awardees",
-    "supplier_id", "supplier_id_type", "supplier_name", "mods", "id", "mod_notified",
-    "mod_notified_raw", "mod_published", "mod_published_raw", "mod_amount", "mod_duration",
-    "has_2022", "has_2019",
-};
+#define NAME(type, name) #name,
+static const char *NAMES[] = {COLUMNS(NAME)};
+#undef NAME
+#define WIDTH(type, name) (int)(sizeof(type) / sizeof(Buf)),
+static const int WIDTHS[] = {COLUMNS(WIDTH)};
+#undef WIDTH
 
-/* The buffers of the columns, {name: (buffer, buffer, …)} in the order of Out's members. */
+/* The buffers of the columns, {name: (buffer, …)}: a string column (data, ends, validity), a
+ * fixed-width one (values, validity), a list of labels (ends, validity, then its strings'). */
 static PyObject *buffers(Out *o) {
     PyObject *out = PyDict_New();
     Buf *b = bufs(o);
-    size_t i = 0, name = 0;
-    /* (each member of Out: Fix 2 Bufs, Str 3, List 2, Labels 2 + 3) */
-    static const int widths[] = {2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
-                                 5, 5, 5, 5, 5, 3, 3, 2, 3, 2, 3, 2, 3, 2, 2, 2, 2, 2, 3, 3, 3,
-                                 2, 3, 2, 3, 2, 3, 2, 2, 2, 2};
-    for (size_t c = 0; out && c < sizeof widths / sizeof *widths; c++, name++) {
-        PyObject *tuple = PyTuple_New(widths[c]);
-        for (int k = 0; tuple && k < widths[c]; k++, i++)
-            PyTuple_SET_ITEM(tuple, k, PyBytes_FromStringAndSize(b[i].p ? b[i].p : "", b[i].len));
-        if (!tuple || PyDict_SetItemString(out, NAMES[name], tuple) < 0) Py_CLEAR(out);
+    size_t i = 0;
+    for (size_t c = 0; out && c < sizeof WIDTHS / sizeof *WIDTHS; c++) {
+        PyObject *tuple = PyTuple_New(WIDTHS[c]);
+        for (int k = 0; tuple && k < WIDTHS[c]; k++, i++) {
+            PyObject *bytes = PyBytes_FromStringAndSize(b[i].p ? b[i].p : "", b[i].len);
+            if (!bytes) {
+                Py_CLEAR(tuple);
+                break;
+            }
+            PyTuple_SET_ITEM(tuple, k, bytes);
+        }
+        if (!tuple || PyDict_SetItemString(out, NAMES[c], tuple) < 0) Py_CLEAR(out);
         Py_XDECREF(tuple);
-    }
-    if (out && i != N_BUFS) {
-        PyErr_SetString(PyExc_SystemError, "colonnes du normaliseur compilé incohérentes");
-        Py_CLEAR(out);
     }
     return out;
 }
@@ -951,8 +1342,10 @@ static PyObject *buffers(Out *o) {
 static PyObject *normalise(PyObject *self, PyObject *args) {
     Py_buffer chunk;
     PyObject *tables, *unhinted;
-    if (!PyArg_ParseTuple(args, "y*OO", &chunk, &tables, &unhinted)) return NULL;
     Config cfg = {0};
+    if (!PyArg_ParseTuple(args, "y*OOii", &chunk, &tables, &unhinted, &cfg.today,
+                          &cfg.today_year))
+        return NULL;
     Out o;
     memset(&o, 0, sizeof o);
     Buf back = {0};
@@ -1029,7 +1422,7 @@ static PyObject *keys(PyObject *self, PyObject *unused) {
 }
 
 static PyMethodDef methods[] = {
-    {"normalise", normalise, METH_VARARGS, "normalise(chunk, tables, unhinted) -> (buffers, back)"},
+    {"normalise", normalise, METH_VARARGS, "normalise(chunk, tables, unhinted, today, today_year) -> (buffers, back)"},
     {"keys", keys, METH_NOARGS, "keys() -> the record keys read, in order"},
     {NULL, NULL, 0, NULL},
 };

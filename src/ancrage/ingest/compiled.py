@@ -1,13 +1,14 @@
-"""The compiled normaliser of clean marchés: the C module ``_marches`` in place of DuckDB's JSON
-reading and clean check.
+"""The compiled normaliser of clean marchés: the C module ``_marches`` in place of the SQL path.
 
-For a chunk of staged marchés, the SQL fast path (:mod:`.sql_normalise`) reads each field of
-each line as a JSON fragment, checks it, converts it, and builds the view ``base`` that the
-contract rows are computed from (:mod:`.sql_rows`). Reading and checking was most of the
-processor time of a national import. ``_marches.normalise`` does it in one pass per line, in C,
-and returns the columns of ``base``; the contract rows, quality rules and staging Parquet are
-then the same SQL as before. The C module accepts a subset of what SQL accepts (see the head of
-``_marches.c``); every other record goes to the Python normaliser, the reference.
+For a chunk of staged marchés, the SQL fast path (:mod:`.sql_normalise`, :mod:`.sql_rows`)
+reads each field of each line as a JSON fragment, checks it, converts it, then computes the rows
+of the clean records (contracts, awardees, modifications, quality issues) and writes them as
+staging Parquet parts. That was most of the processor time of a national import.
+``_marches.normalise`` does the same in C, one pass per line; this module turns its buffers
+into Arrow tables, adds the columns every row shares (kind, import, source file) and writes the
+same parts. The C module accepts a subset of what SQL accepts (see the head of ``_marches.c``);
+every other record goes to the Python normaliser, the reference. ``tests/ingest/test_compiled.py``
+compares the warehouses of the three paths row for row.
 
 Not built (no C compiler), or ``ANCRAGE_COMPILED=0``: the SQL path does all of it.
 """
@@ -19,13 +20,14 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from ancrage.ingest import enums
-from ancrage.ingest.sql_normalise import macros
-from ancrage.ingest.sql_rows import stage_base_rows
+from ancrage.ingest.routing import FILE_ORDER_SHIFT
+from ancrage.ingest.staging import STAGING
 from ancrage.reference.codes import CPV_DIVISIONS
 
 try:
@@ -33,11 +35,11 @@ try:
 except ImportError:  # pragma: no cover - built by `make install`
     _marches = None
 
-# A chunk file is handed to C in slices of about this many bytes (cut at a line's end): the
-# slice and its columns stay in memory at once, not the whole chunk.
+# A chunk file is handed to C in slices of about this many bytes (cut at a line's end): a slice
+# and its rows are in memory at once, not the whole chunk's text.
 SLICE_BYTES = 64 * 1024 * 1024
 
-# The label tables, in the order _marches.c numbers them.
+# The label tables, in the order _marches.c numbers them (then the CPV divisions).
 _TABLES = (
     enums.NATURES,
     enums.PROCEDURES,
@@ -55,66 +57,46 @@ _TABLES = (
 
 _STR = pa.string()
 _LABELS = pa.list_(pa.string())
-AWARDEE = pa.struct([("supplier_id", _STR), ("supplier_id_type", _STR), ("supplier_name", _STR)])
-MODIFICATION = pa.struct(
-    [
-        ("id", _STR),
-        ("notified", pa.date32()),
-        ("notified_raw", _STR),
-        ("published", pa.date32()),
-        ("published_raw", _STR),
-        ("amount", pa.float64()),
-        ("duration", pa.float64()),
-    ]
-)
-# The columns _marches.normalise returns, in its order, with their Arrow type. The JSON
-# fragments (``_type`` to ``idAccordCadre``) are the text DuckDB's reader would give; ``base``
-# reads them with the same macros.
-COLUMNS = {
-    "f": pa.int64(),
-    "p": pa.int64(),
-    "h": _STR,
+# The Arrow type of each fixed-width and list column of _marches.c (the others are strings).
+_TYPES = {
     **dict.fromkeys(
         (
-            "_type",
-            "actesSousTraitance",
-            "attributionAvance",
-            "tauxAvance",
-            "offresRecues",
-            "marcheInnovant",
-            "sousTraitanceDeclaree",
-            "idAccordCadre",
-            "buyer_id",
-            "contract_ref",
-            "buyer_name",
-            "object",
-            "cpv_raw",
-            "nature",
-            "procedure",
-            "ccag",
-            "price_form",
-            "grouping_type",
+            "offers_received", "subcontract_count", "modification_count", "awardee_count", "f",
+            "p", "awardee_row", "awardee_position", "modification_row", "modification_seq",
+            "issue_row",
         ),
-        _STR,
+        pa.int64(),
     ),
     **dict.fromkeys(
-        ("techniques", "execution_modalities", "price_types", "social", "environmental"),
+        (
+            "amount_ht", "current_amount_ht", "duration_months", "current_duration_months",
+            "advance_rate", "origin_eu_share", "origin_france_share", "modification_amount",
+            "modification_duration",
+        ),
+        pa.float64(),
+    ),
+    **dict.fromkeys(
+        (
+            "notification_date", "publication_date", "execution_start_date",
+            "_last_publication", "modification_notified", "modification_published",
+        ),
+        pa.date32(),
+    ),
+    **dict.fromkeys(
+        (
+            "advance", "has_social_consideration", "has_environmental_consideration",
+            "reserved", "innovative", "subcontracting_declared",
+        ),
+        pa.bool_(),
+    ),
+    **dict.fromkeys(
+        (
+            "techniques", "execution_modalities", "price_types", "social_considerations",
+            "environmental_considerations",
+        ),
         _LABELS,
     ),
-    "place_code": _STR,
-    "place_code_type": _STR,
-    "notified": pa.date32(),
-    "notified_raw": _STR,
-    "published": pa.date32(),
-    "published_raw": _STR,
-    "started": pa.date32(),
-    "started_raw": _STR,
-    **dict.fromkeys(("amount", "duration", "eu", "fr"), pa.float64()),
-    "awardees": pa.list_(AWARDEE),
-    "mods": pa.list_(MODIFICATION),
-    "has_2022": pa.bool_(),
-    "has_2019": pa.bool_(),
-}
+}  # fmt: skip
 
 
 def available() -> bool:
@@ -132,14 +114,15 @@ def _tables() -> tuple[tuple[str, ...], ...]:
     return (*official, tuple(sorted(CPV_DIVISIONS)))
 
 
-def normalise_slice(data: bytes, unhinted: Sequence[int] = ()) -> tuple[pa.Table, np.ndarray]:
-    """The ``base`` columns of the accepted lines of ``data`` (whole staged lines), and the read
-    orders of the others, in reading order."""
-    buffers, back = _marches.normalise(data, _tables(), tuple(unhinted))
-    rows = len(buffers["f"][0]) // 8
-    arrays = [_array(COLUMNS[name], rows, buffers, name) for name in COLUMNS]
-    table = pa.Table.from_arrays(arrays, names=list(COLUMNS))
-    return table, np.frombuffer(back, np.int64)
+def normalise_slice(
+    data: bytes, today: date, unhinted: Sequence[int] = ()
+) -> tuple[dict[str, pa.Array], np.ndarray]:
+    """The columns of the rows of the accepted lines of ``data`` (whole staged lines), and the
+    read orders of the others, in reading order."""
+    days = (today - date(1970, 1, 1)).days
+    buffers, back = _marches.normalise(data, _tables(), tuple(unhinted), days, today.year)
+    columns = {name: _array(name, parts) for name, parts in buffers.items()}
+    return columns, np.frombuffer(back, np.int64)
 
 
 def _bitmap(valid: bytes) -> tuple[pa.Buffer | None, int]:
@@ -151,61 +134,35 @@ def _bitmap(valid: bytes) -> tuple[pa.Buffer | None, int]:
     return pa.py_buffer(np.packbits(flags, bitorder="little")), nulls
 
 
-def _offsets(offsets: bytes) -> pa.Buffer:
-    return pa.py_buffer(b"\0\0\0\0" + offsets)  # (C writes each value's end)
+def _offsets(ends: bytes) -> pa.Buffer:
+    return pa.py_buffer(b"\0\0\0\0" + ends)  # (C writes each value's end)
 
 
-def _strings(n: int, data: bytes, offsets: bytes, valid: bytes) -> pa.Array:
+def _strings(data: bytes, ends: bytes, valid: bytes) -> pa.Array:
     bitmap, nulls = _bitmap(valid)
-    return pa.Array.from_buffers(
-        _STR, n, [bitmap, _offsets(offsets), pa.py_buffer(data)], null_count=nulls
-    )
+    buffers = [bitmap, _offsets(ends), pa.py_buffer(data)]
+    return pa.Array.from_buffers(_STR, len(valid), buffers, null_count=nulls)
 
 
-def _fixed(kind: pa.DataType, n: int, data: bytes, valid: bytes) -> pa.Array:
-    bitmap, nulls = _bitmap(valid)
-    if pa.types.is_boolean(kind):
-        data = np.packbits(np.frombuffer(data, np.uint8), bitorder="little").tobytes()
-    return pa.Array.from_buffers(kind, n, [bitmap, pa.py_buffer(data)], null_count=nulls)
-
-
-def _list(kind: pa.DataType, n: int, offsets: bytes, valid: bytes, child: pa.Array) -> pa.Array:
-    bitmap, nulls = _bitmap(valid)
-    return pa.Array.from_buffers(
-        kind, n, [bitmap, _offsets(offsets)], null_count=nulls, children=[child]
-    )
-
-
-def _array(kind: pa.DataType, n: int, buffers: dict, name: str) -> pa.Array:
-    parts = buffers[name]
+def _array(name: str, parts: tuple[bytes, ...]) -> pa.Array:
+    kind = _TYPES.get(name, _STR)
     if kind == _STR:
-        return _strings(n, *parts)
+        return _strings(*parts)
     if kind == _LABELS:
-        offsets, valid, *items = parts
-        child = _strings(len(items[2]), *items)
-        return _list(kind, n, offsets, valid, child)
-    if pa.types.is_list(kind):  # awardees, modifications: struct children given apart
-        offsets, valid = parts
-        fields = list(kind.value_type)
-        names = {
-            "awardees": ("supplier_id", "supplier_id_type", "supplier_name"),
-            "mods": (
-                "id",
-                "mod_notified",
-                "mod_notified_raw",
-                "mod_published",
-                "mod_published_raw",
-                "mod_amount",
-                "mod_duration",
-            ),
-        }[name]
-        count = len(buffers[names[0]][-1])  # (validity bytes: one per value)
-        children = [
-            _array(f.type, count, buffers, child) for f, child in zip(fields, names, strict=True)
-        ]
-        struct = pa.StructArray.from_arrays(children, fields=fields)
-        return _list(kind, n, offsets, valid, struct)
-    return _fixed(kind, n, *parts)
+        ends, valid, *items = parts
+        bitmap, nulls = _bitmap(valid)
+        return pa.Array.from_buffers(
+            kind,
+            len(valid),
+            [bitmap, _offsets(ends)],
+            null_count=nulls,
+            children=[_strings(*items)],
+        )
+    data, valid = parts
+    bitmap, nulls = _bitmap(valid)
+    if kind == pa.bool_():
+        data = np.packbits(np.frombuffer(data, np.uint8), bitorder="little").tobytes()
+    return pa.Array.from_buffers(kind, len(valid), [bitmap, pa.py_buffer(data)], null_count=nulls)
 
 
 def _slices(path: Path):
@@ -215,59 +172,103 @@ def _slices(path: Path):
         while block := handle.read(SLICE_BYTES):
             block = rest + block
             cut = block.rfind(b"\n") + 1
-            if cut:
-                yield block[:cut]
-                rest = block[cut:]
-            else:
-                rest = block
+            yield block[:cut]
+            rest = block[cut:]
         if rest:
             yield rest
 
 
-# The view ``base`` of sql_rows, over the compiled columns (the SQL path builds the same view from
-# its checks; the column names are those its CONTRACTS query reads).
-BASE = """
-CREATE VIEW base AS
-SELECT c.f, c.p, c.h AS content_hash, c."_type", c.actesSousTraitance, c.attributionAvance,
-    c.tauxAvance, c.offresRecues, c.marcheInnovant, c.sousTraitanceDeclaree, c.idAccordCadre,
-    fl.path AS source_file, fl.format AS source_format,
-    c.buyer_id, c.contract_ref, NULL::DOUBLE AS subsidy, c.buyer_name, c.object, c.cpv_raw,
-    c.nature, c."procedure", c.ccag, c.price_form, c.grouping_type,
-    c.techniques, c.execution_modalities, c.price_types, c.place_code, c.place_code_type,
-    c.notified, c.notified_raw, c.published, c.published_raw, c.started, c.started_raw,
-    c.amount, c.duration, c.eu, c.fr, c.social, c.environmental, c.awardees, c.mods,
-    c.has_2022, c.has_2019
-FROM compiled c JOIN files fl USING (f)
-"""
+def _constant(value, kind: pa.DataType, n: int) -> pa.Array:
+    if value is None:
+        return pa.nulls(n, kind)
+    return pc.take(pa.array([value], kind), pa.array(np.zeros(n, np.int32)))
+
+
+def _tables_of(columns: dict[str, pa.Array], files: dict[int, tuple[str, str]], import_id: str):
+    """The staging tables (contracts, awardees, modifications, quality_issues) of one slice."""
+    n = len(columns["f"])
+    f = columns["f"].to_numpy()
+    indices = sorted(set(f.tolist()))
+    where = pa.array(np.searchsorted(indices, f).astype(np.int32))
+    contracts = columns | {
+        "kind": _constant("marche", _STR, n),
+        "source_file": pc.take(pa.array([files[i][0] for i in indices], _STR), where),
+        "source_format": pc.take(pa.array([files[i][1] for i in indices], _STR), where),
+        "source_position": columns["p"],
+        "import_id": _constant(import_id, _STR, n),
+        "procedure_raw": columns["procedure"],
+        "public_subsidy": pa.nulls(n, pa.float64()),
+        "_order": pa.array(f * FILE_ORDER_SHIFT + columns["p"].to_numpy()),
+        "_file": columns["f"],
+        "_rows": _constant(1, pa.int64(), n),
+    }
+    shared = {name: contracts[name] for name in ("contract_id", "content_hash", "_order")}
+
+    def child(row: str) -> dict[str, pa.Array]:
+        return {name: pc.take(values, columns[row]) for name, values in shared.items()}
+
+    awardees = columns | child("awardee_row")
+    count = len(columns["awardee_row"])
+    awardees |= {
+        "position": columns["awardee_position"],
+        "origin": _constant("initial", _STR, count),
+        "is_current": _constant(True, pa.bool_(), count),
+    }
+    modifications = child("modification_row")
+    count = len(columns["modification_row"])
+    modifications |= {
+        "seq": columns["modification_seq"],
+        "modification_id": columns["modification_id"],
+        "object": pa.nulls(count, _STR),
+        "notification_date": columns["modification_notified"],
+        "publication_date": columns["modification_published"],
+        "amount_ht": columns["modification_amount"],
+        "duration_months": columns["modification_duration"],
+        "awardee_count": _constant(0, pa.int64(), count),
+    }
+    issues = child("issue_row") | {
+        "buyer_id": pc.take(columns["buyer_id"], columns["issue_row"]),
+        "field": columns["issue_field"],
+        "value": columns["issue_value"],
+        "rule": columns["issue_rule"],
+    }
+    out = {}
+    for table, values in (
+        ("contracts", contracts),
+        ("awardees", awardees),
+        ("modifications", modifications),
+        ("quality_issues", issues),
+    ):
+        schema = STAGING[table]
+        out[table] = pa.Table.from_arrays([values[name] for name in schema.names], schema=schema)
+    return out
 
 
 def normalise_chunk(
-    con: duckdb.DuckDBPyConnection,
     chunk: Path,
     today: date,
     out_dir: Path,
     import_id: str,
     part: int,
+    files: Sequence[tuple[int, str, str]],
     unhinted: Sequence[int] = (),
 ) -> np.ndarray:
-    """Stage the rows of the accepted marchés of a chunk file; return the read orders of the
-    others (for the Python normaliser), in reading order. The table ``files`` must exist on
-    ``con``."""
-    tables, backs = [], []
+    """Write the staged rows of the accepted marchés of a chunk file (one Parquet part per
+    table, rows in reading order, as the SQL path writes them); return the read orders of the
+    others (for the Python normaliser), in reading order. ``files``: (index, path, format) of
+    the import's files."""
+    by_index = {index: (str(path), kind) for index, path, kind in files}
+    parts: dict[str, list[pa.Table]] = {
+        table: [] for table in ("contracts", "awardees", "modifications", "quality_issues")
+    }
+    backs = []
     for data in _slices(chunk):
-        table, back = normalise_slice(data, unhinted)
-        tables.append(table)
+        columns, back = normalise_slice(data, today, unhinted)
         backs.append(back)
-    compiled = pa.concat_tables(tables) if tables else normalise_slice(b"")[0]
-    con.execute(macros(today))
-    con.register("compiled", compiled)
-    # The columns come in reading order: kept so, the contracts need no sort before they are
-    # written (the sort of 250,000 wide rows was a fifth of the SQL left to a chunk).
-    con.execute("SET preserve_insertion_order=true")
-    try:
-        con.execute(BASE)
-        stage_base_rows(con, out_dir, import_id, part, "marche", ordered=True)
-    finally:
-        con.execute("SET preserve_insertion_order=false")  # (the chunk connection's setting)
-        con.unregister("compiled")
+        for table, rows in _tables_of(columns, by_index, import_id).items():
+            parts[table].append(rows)
+    for table, tables in parts.items():
+        rows = pa.concat_tables(tables) if tables else STAGING[table].empty_table()
+        # (temporary files, read once by the final step: not compressed, as the SQL path's)
+        pq.write_table(rows, out_dir / table / f"sql-part-{part}.parquet", compression="none")
     return np.concatenate(backs) if backs else np.empty(0, np.int64)

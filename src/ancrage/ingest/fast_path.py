@@ -293,18 +293,24 @@ class FastPath:
         """(unreadable lines, records not clean) of one chunk, as read orders (file index *
         FILE_ORDER_SHIFT + position), after its clean records' rows are written to the staging
         Parquet parts."""
+        if kind == "marche" and compiled.available():
+            # (the C module reads every line: none is missing, those it does not accept are
+            # handed back with the records that are not clean)
+            back = compiled.normalise_chunk(
+                self.chunks[number].path,
+                values.today(),
+                self.work,
+                self.import_id,
+                number,
+                files,
+                unhinted,
+            )
+            return np.empty(0, np.int64), back
         con = self._chunk_connection()
         try:
             con.execute("CREATE TABLE files (f BIGINT, path VARCHAR, format VARCHAR)")
             con.executemany("INSERT INTO files VALUES (?, ?, ?)", files)
             path = str(self.chunks[number].path)
-            if kind == "marche" and compiled.available():
-                # (the C module reads every line: none is missing, those it does not accept
-                # are handed back with the records that are not clean)
-                back = compiled.normalise_chunk(
-                    con, Path(path), values.today(), self.work, self.import_id, number, unhinted
-                )
-                return np.empty(0, np.int64), back
             normalise_chunks(
                 con, path, values.today(), self.work, self.import_id, number, unhinted, kind
             )
