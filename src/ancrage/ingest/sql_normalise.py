@@ -92,8 +92,7 @@ def _labels(table: dict[str, str]) -> str:
     return _sql_list(table.values())
 
 
-def macros(today: date) -> str:
-    """The SQL macros of the fast path (the contract rows use them too)."""
+def _macros(today: date) -> str:
     return f"""
     CREATE OR REPLACE MACRO fr(j) AS CAST(j AS VARCHAR);
     CREATE OR REPLACE MACRO is_s(j) AS starts_with(fr(j), '"');
@@ -378,7 +377,7 @@ def normalise_chunks(
     records are (``marche``, or ``concession`` from a 2022 envelope)."""
     from ancrage.ingest.sql_rows import stage_clean_rows
 
-    con.execute(macros(today))
+    con.execute(_macros(today))
     con.execute(_read(chunks, kind))
     _add_distinct_checks(con, unhinted, kind)
     stage_clean_rows(con, out_dir, import_id, part, kind)

@@ -246,7 +246,6 @@ def stage_clean_rows(
     part: int = 0,
     kind: str = "marche",
 ) -> None:
-    """The view ``base`` over the clean records of ``checked``, then their staged rows."""
     has_2022 = " OR ".join(f'"{name}" IS NOT NULL' for name in sorted(FIELDS_2022))
     # Same markers as normalise.schema_version: 2022-only fields, and 2019-only fields or names
     # (awardees named the 2019 way count for marchés only).
@@ -256,21 +255,6 @@ def stage_clean_rows(
          OR {named}) AS has_2019
     FROM checked s JOIN"""
     con.execute(BASE.replace("\nFROM checked s JOIN", markers))
-    stage_base_rows(con, out_dir, import_id, part, kind)
-
-
-def stage_base_rows(
-    con: duckdb.DuckDBPyConnection,
-    out_dir: Path,
-    import_id: str,
-    part: int = 0,
-    kind: str = "marche",
-    ordered: bool = False,
-) -> None:
-    """Stage the rows (contracts, awardees, modifications, quality issues) of the records of
-    the view ``base``, whether SQL or the compiled normaliser (:mod:`.compiled`) made it.
-    ``ordered``: ``base`` is in reading order and the connection preserves insertion order, so
-    the contracts need no sort."""
     con.execute(_named(CONTRACTS.replace("$import_id", _q(import_id)), kind))
     # Each distinct SIRET is checked once (buyers and suppliers come back on many records), by
     # the same function as the Python path: one definition of a valid SIRET.
@@ -308,7 +292,7 @@ def stage_base_rows(
         )
 
     # (in reading order: the warehouse then comes out the same from one run to the next)
-    copy("contracts", "SELECT * FROM sql_contracts" + ("" if ordered else " ORDER BY _order"))
+    copy("contracts", "SELECT * FROM sql_contracts ORDER BY _order")
     copy(
         "awardees",
         # (unnest in the select list, beside its subscripts: a lateral unnest ran per contract)
