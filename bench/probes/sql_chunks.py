@@ -9,8 +9,8 @@ process. The figure to weigh against ``compiled_normaliser.cpp`` (docs/import.md
 With ``--statements``, also the wall time of each SQL statement, summed over the chunks (which
 steps a compiled normaliser would replace).
 
-With ``--compiled``, the marché chunks go through the compiled normaliser (``_marches.c``, then
-the SQL of the contract rows), as the import does when the C module is built.
+With ``--compiled``, the marché chunks go through the compiled normaliser (``_marches.c``,
+``ingest/compiled.py``), as the import does when the C module is built.
 
 Usage: .venv/bin/python bench/probes/sql_chunks.py bench/work/decp-1500000.json [--statements]
        [--compiled]
@@ -86,6 +86,16 @@ class _Timed:
         return getattr(self.con, name)
 
 
+def _timing(function, key: str, times: dict[str, float]):
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        result = function(*args, **kwargs)
+        times[key] = times.get(key, 0.0) + time.perf_counter() - start
+        return result
+
+    return timed
+
+
 def replay(keep: Path, work: Path, statements: bool = False, use_compiled: bool = False) -> None:
     for table in ("contracts", "awardees", "modifications", "quality_issues"):
         (work / table).mkdir(parents=True)
@@ -96,16 +106,13 @@ def replay(keep: Path, work: Path, statements: bool = False, use_compiled: bool 
     )
     times: dict[str, float] = {}
     if use_compiled:
-        original = compiled.normalise_slice
-
-        def timed_slice(data: bytes, unhinted=()):
-            start = time.perf_counter()
-            result = original(data, unhinted)
-            key = "C _marches.normalise + Arrow"
-            times[key] = times.get(key, 0.0) + time.perf_counter() - start
-            return result
-
-        compiled.normalise_slice = timed_slice
+        # (each step of the compiled path timed: the C module, the Arrow tables, the writes)
+        for owner, name, key in (
+            (compiled, "normalise_slice", "C : _marches.normalise, colonnes Arrow"),
+            (compiled, "_tables_of", "C : tables de staging"),
+            (compiled.pq, "write_table", "C : écriture Parquet"),
+        ):
+            setattr(owner, name, _timing(getattr(owner, name), key, times))
     start, start_cpu, total = time.perf_counter(), _cpu(), 0
     for meta_path in sorted(keep.glob("chunk-*.ndjson.json")):
         meta = json.loads(meta_path.read_text())
@@ -115,9 +122,20 @@ def replay(keep: Path, work: Path, statements: bool = False, use_compiled: bool 
         chunk = str(meta_path)[: -len(".json")]
         timed = _Timed(con, times) if statements else con
         if use_compiled and meta["kind"] == "marche":
-            compiled.normalise_chunk(
-                timed, Path(chunk), values.today(), work, "probe", meta["part"], meta["unhinted"]
+            back = compiled.normalise_chunk(
+                Path(chunk),
+                values.today(),
+                work,
+                "probe",
+                meta["part"],
+                meta["files"],
+                meta["unhinted"],
             )
+            con.execute(
+                f"CREATE TABLE sql_contracts AS SELECT * FROM "
+                f"'{work}/contracts/sql-part-{meta['part']}.parquet'"
+            )
+            print(f"  (rendus au normaliseur Python : {len(back)})")
         else:
             normalise_chunks(
                 timed,

@@ -335,7 +335,7 @@ def test_compiled_contracts_keep_reading_order(synthetic, tmp_path, monkeypatch)
     import ancrage.ingest.fast_path as fast_path
     from ancrage.warehouse import connect
 
-    monkeypatch.setattr(fast_path, "CHUNK_LINES", 700)
+    monkeypatch.setattr(fast_path, "COMPILED_CHUNK_LINES", 700)
     orders = []
     for run in ("a", "b"):
         run_import([str(synthetic)], data_dir=tmp_path / run)
@@ -344,3 +344,13 @@ def test_compiled_contracts_keep_reading_order(synthetic, tmp_path, monkeypatch)
     assert orders[0] == orders[1]
     positions = [position for _, position in orders[0]]
     assert len(positions) > 5000 and sum(1 for a, b in pairwise(positions) if b < a) == 1
+
+
+def test_compiled_chunks_give_the_same_warehouse_as_one_pass(synthetic, tmp_path, monkeypatch):
+    import ancrage.ingest.fast_path as fast_path
+
+    whole = run_import([str(synthetic)], data_dir=tmp_path / "whole")
+    monkeypatch.setattr(fast_path, "COMPILED_CHUNK_LINES", 700)
+    chunked = run_import([str(synthetic)], data_dir=tmp_path / "chunked")
+    assert chunked["total"] == whole["total"]
+    assert _rows(tmp_path / "chunked") == _rows(tmp_path / "whole")

@@ -78,8 +78,8 @@ typedef struct {
 
 static const Text NONE = {NULL, 0};
 
-/* Column builders. A string column: UTF-8 data, int32 offsets (a leading 0 added at the end),
- * one validity byte per row. A fixed-width column: values and validity bytes. A list column:
+/* Column builders. A string column: UTF-8 data, int32 offsets (Arrow's: a leading 0, then each
+ * value's end), one validity byte per row. A fixed-width column: values and validity bytes. A list column:
  * int32 offsets into its children and validity bytes. */
 typedef struct { Buf data, offs, valid; } Str;
 typedef struct { Buf data, valid; } Fix;
@@ -142,6 +142,17 @@ typedef struct {
 #undef MEMBER
 
 #define N_BUFS (sizeof(Out) / sizeof(Buf))
+
+/* Arrow offsets start with a 0: written first, so that Python takes the buffers as they are. */
+static void start_Str(Str *c) { put_i32(&c->offs, 0); }
+static void start_Fix(Fix *c) { (void)c; }
+static void start_Labels(Labels *c) {
+    put_i32(&c->list.offs, 0);
+    start_Str(&c->items);
+}
+#define START(type, name) start_##type(&o->name);
+static void start(Out *o) { COLUMNS(START) }
+#undef START
 
 static Buf *bufs(Out *o) { return (Buf *)o; }
 
@@ -588,9 +599,8 @@ static Text cstr(const char *s) {
 
 /* The i-th value of a string column. */
 static Text value_at(const Str *c, size_t i) {
-    const int32_t *ends = (const int32_t *)c->offs.p;
-    int32_t start = i ? ends[i - 1] : 0;
-    Text t = {c->data.p + start, (size_t)(ends[i] - start)};
+    const int32_t *offsets = (const int32_t *)c->offs.p;
+    Text t = {c->data.p + offsets[i], (size_t)(offsets[i + 1] - offsets[i])};
     return t;
 }
 
@@ -1212,30 +1222,37 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
         type.n = i;
         issue(o, row, "_type", type, "schema_type_field");
     }
-    /* (a tie for %.0f where the sentinel rule reads its digits: see num_text) */
-    if (amount >= 9.9e7 && amount - floor(amount) == 0.5) return 0;
-    char whole[400];
-    int n = snprintf(whole, sizeof whole, "%.0f", amount);
-    if (n < 0 || (size_t)n >= sizeof whole) return 0;
-    int same = n >= 8;
-    for (int i = 1; i < n && same; i++) same = whole[i] == whole[0];
-    if (!num_text(amount, a, sizeof a, &x)) return 0;
-    if ((amount >= 1e8 && (!strncmp(whole, "123456789", 9) || same)) ||
-        !strcmp(whole, "12311111111"))
-        issue(o, row, "montant", x, "amount_sentinel");
-    if (amount < 200) issue(o, row, "montant", x, "amount_implausible_low");
-    else if (amount > 1e9) issue(o, row, "montant", x, "amount_implausible_high");
-    if (!num_text(duration, b, sizeof b, &y)) return 0;
-    if (duration <= 0 || duration > 180) issue(o, row, "dureeMois", y, "duration_implausible");
+    /* (the texts of the values are only made for the issues that fire: printf is slow) */
+    int sentinel = 0;
+    if (amount >= 1e8) {
+        /* (a tie for %.0f would be rounded by printf implementations differently) */
+        if (amount - floor(amount) == 0.5) return 0;
+        char whole[400];
+        int n = snprintf(whole, sizeof whole, "%.0f", amount);
+        if (n < 0 || (size_t)n >= sizeof whole) return 0;
+        int same = n >= 8;
+        for (int i = 1; i < n && same; i++) same = whole[i] == whole[0];
+        sentinel = !strncmp(whole, "123456789", 9) || same || !strcmp(whole, "12311111111");
+    }
+    int low = amount < 200, high = amount > 1e9;
+    int bad_duration = duration <= 0 || duration > 180;
+    int incoherent = 0;
     if (duration > 0) {
         double per_month = amount / duration;
-        if (per_month < 100 || (per_month < 1000 && amount < 200000) ||
-            ((duration == 360 || duration == 365 || duration == 366) && amount < 10000000) ||
-            (duration > 120 && amount < 2000000)) {
-            int k = snprintf(value, sizeof value, "%.*s € / %.*s mois", (int)x.n, x.s, (int)y.n,
-                             y.s);
-            issue(o, row, "montant", (Text){value, (size_t)k}, "amount_duration_incoherent");
-        }
+        incoherent = per_month < 100 || (per_month < 1000 && amount < 200000) ||
+                     ((duration == 360 || duration == 365 || duration == 366) &&
+                      amount < 10000000) ||
+                     (duration > 120 && amount < 2000000);
+    }
+    if ((sentinel || low || high || incoherent) && !num_text(amount, a, sizeof a, &x)) return 0;
+    if ((bad_duration || incoherent) && !num_text(duration, b, sizeof b, &y)) return 0;
+    if (sentinel) issue(o, row, "montant", x, "amount_sentinel");
+    if (low) issue(o, row, "montant", x, "amount_implausible_low");
+    else if (high) issue(o, row, "montant", x, "amount_implausible_high");
+    if (bad_duration) issue(o, row, "dureeMois", y, "duration_implausible");
+    if (incoherent) {
+        int k = snprintf(value, sizeof value, "%.*s € / %.*s mois", (int)x.n, x.s, (int)y.n, y.s);
+        issue(o, row, "montant", (Text){value, (size_t)k}, "amount_duration_incoherent");
     }
     if ((rule = date_rule(cfg, &notified))) issue(o, row, "dateNotification", notified.raw, rule);
     if ((rule = date_rule(cfg, &published)))
@@ -1348,6 +1365,8 @@ static PyObject *normalise(PyObject *self, PyObject *args) {
         return NULL;
     Out o;
     memset(&o, 0, sizeof o);
+    failed = 0;
+    start(&o);
     Buf back = {0};
     PyObject *result = NULL;
     PyObject *fast = PySequence_Fast(tables, "tables : une séquence de tables de libellés");
@@ -1369,12 +1388,10 @@ static PyObject *normalise(PyObject *self, PyObject *args) {
         if (PyErr_Occurred()) goto done;
     }
 
-    failed = 0;
     int malformed = 0;
     Py_BEGIN_ALLOW_THREADS
     const char *p = chunk.buf, *end = p + chunk.len;
     size_t saved[N_BUFS];
-    /* (Arrow offsets start at 0: the leading offset of every string and list column) */
     Buf *b = bufs(&o);
     while (p < end && !failed) {
         const char *e = memchr(p, '\n', (size_t)(end - p));

@@ -15,6 +15,7 @@ Not built (no C compiler), or ``ANCRAGE_COMPILED=0``: the SQL path does all of i
 
 from __future__ import annotations
 
+import mmap
 import os
 from collections.abc import Sequence
 from datetime import date
@@ -134,13 +135,9 @@ def _bitmap(valid: bytes) -> tuple[pa.Buffer | None, int]:
     return pa.py_buffer(np.packbits(flags, bitorder="little")), nulls
 
 
-def _offsets(ends: bytes) -> pa.Buffer:
-    return pa.py_buffer(b"\0\0\0\0" + ends)  # (C writes each value's end)
-
-
-def _strings(data: bytes, ends: bytes, valid: bytes) -> pa.Array:
+def _strings(data: bytes, offsets: bytes, valid: bytes) -> pa.Array:
     bitmap, nulls = _bitmap(valid)
-    buffers = [bitmap, _offsets(ends), pa.py_buffer(data)]
+    buffers = [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)]
     return pa.Array.from_buffers(_STR, len(valid), buffers, null_count=nulls)
 
 
@@ -149,12 +146,12 @@ def _array(name: str, parts: tuple[bytes, ...]) -> pa.Array:
     if kind == _STR:
         return _strings(*parts)
     if kind == _LABELS:
-        ends, valid, *items = parts
+        offsets, valid, *items = parts
         bitmap, nulls = _bitmap(valid)
         return pa.Array.from_buffers(
             kind,
             len(valid),
-            [bitmap, _offsets(ends)],
+            [bitmap, pa.py_buffer(offsets)],
             null_count=nulls,
             children=[_strings(*items)],
         )
@@ -166,16 +163,29 @@ def _array(name: str, parts: tuple[bytes, ...]) -> pa.Array:
 
 
 def _slices(path: Path):
-    """The chunk file in slices of whole lines."""
-    with open(path, "rb") as handle:
-        rest = b""
-        while block := handle.read(SLICE_BYTES):
-            block = rest + block
-            cut = block.rfind(b"\n") + 1
-            yield block[:cut]
-            rest = block[cut:]
-        if rest:
-            yield rest
+    """The chunk file in slices of whole lines, as views of the file mapped in memory (no copy);
+    the pages of each slice are released once it is done, so that memory does not hold the
+    whole chunk."""
+    if path.stat().st_size == 0:
+        return
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        view = memoryview(mm)
+        try:
+            start = 0
+            while start < len(mm):
+                cut = mm.find(b"\n", min(start + SLICE_BYTES, len(mm)) - 1)
+                end = len(mm) if cut < 0 else cut + 1
+                part = view[start:end]
+                try:
+                    yield part
+                finally:
+                    part.release()
+                # (the pages of the file stay in the page cache: only this mapping lets them go)
+                page = start - start % mmap.PAGESIZE
+                mm.madvise(mmap.MADV_DONTNEED, page, end - page - (end - page) % mmap.PAGESIZE)
+                start = end
+        finally:
+            view.release()
 
 
 def _constant(value, kind: pa.DataType, n: int) -> pa.Array:
@@ -270,5 +280,9 @@ def normalise_chunk(
     for table, tables in parts.items():
         rows = pa.concat_tables(tables) if tables else STAGING[table].empty_table()
         # (temporary files, read once by the final step: not compressed, as the SQL path's)
-        pq.write_table(rows, out_dir / table / f"sql-part-{part}.parquet", compression="none")
+        pq.write_table(
+            rows,
+            out_dir / table / f"sql-part-{part}.parquet",
+            compression="none",
+        )
     return np.concatenate(backs) if backs else np.empty(0, np.int64)

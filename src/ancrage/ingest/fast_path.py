@@ -33,6 +33,10 @@ RAW_BATCH_BYTES = 256 * 1024 * 1024
 # Staged lines per SQL chunk: a chunk's tables fit in DUCKDB_MEMORY, so nothing spills to disk
 # (one pass over a national file spilled, and took twice as long per record).
 CHUNK_LINES = 250_000
+# Chunks of marchés for the compiled normaliser (ingest/compiled.py), which has no setup per
+# chunk: smaller, they leave less work after the end of the reading (measured in alternation on
+# 1.5 M contracts: 20.17, 19.72 and 19.07 s against 20.49 s three times with 250,000).
+COMPILED_CHUNK_LINES = 100_000
 # The first chunk is smaller: DuckDB starts working after a second of reading instead of four
 # (both cores busy sooner).
 FIRST_CHUNK_SHARE = 5
@@ -193,7 +197,10 @@ class FastPath:
         chunk.written += len(staged_lines)
         chunk.staged += len(kept)
         self.total_staged += len(kept)
-        limit = CHUNK_LINES // FIRST_CHUNK_SHARE if chunk.number == 0 else CHUNK_LINES
+        size = (
+            COMPILED_CHUNK_LINES if chunk.kind == "marche" and compiled.available() else CHUNK_LINES
+        )
+        limit = size // FIRST_CHUNK_SHARE if chunk.number == 0 else size
         if chunk.staged >= limit:
             self._close_chunk(chunk)
 
