@@ -17,11 +17,12 @@
  * defect. Handing back more records is slower, never wrong. tests/ingest/test_compiled.py
  * compares the warehouse of the three paths (Python, SQL, C) row for row.
  *
- *   normalise(chunk, tables, unhinted, today, today_year) -> (buffers, back)
+ *   normalise(chunk, tables, unhinted, today, today_year, concession) -> (buffers, back)
  *
  * chunk: staged lines {"f":F,"p":P,"h":"<md5 hex>","r":<record>}\n (ancrage/ingest/lines.py);
  * tables: the official labels; unhinted: the indices of the files without envelope;
  * today: the day the date rules compare with (days since 1970-01-01, and its year);
+ * concession: the chunk holds the contrats de concession of a 2022 envelope;
  * buffers: {name: (bytes, …)}, the Arrow buffers of each column (see COLUMNS);
  * back: the read orders (f * 2**40 + p, little-endian int64) of the lines not accepted.
  *
@@ -124,6 +125,7 @@ typedef struct { List list; Str items; } Labels;
     X(Fix, has_environmental_consideration) X(Fix, reserved) X(Fix, innovative)                \
     X(Fix, subcontracting_declared) X(Fix, subcontract_count) X(Fix, origin_eu_share)          \
     X(Fix, origin_france_share) X(Fix, modification_count) X(Fix, awardee_count)               \
+    X(Fix, public_subsidy)                                                                     \
     X(Str, buyer_name) X(Fix, f) X(Fix, p) X(Fix, _last_publication)                           \
     /* awardees (row: the contract's row in this call) */                                      \
     X(Fix, awardee_row) X(Fix, awardee_position) X(Str, supplier_id) X(Str, supplier_id_type)  \
@@ -430,6 +432,9 @@ typedef struct {
     size_t n_unhinted;
     int32_t today; /* days since 1970-01-01, for the date rules */
     int today_year;
+    /* The chunk's records are contrats de concession (of a 2022 envelope), read under the
+     * names of the marché fields of the same role (sql_normalise.AS_MARCHE). */
+    int concession;
 } Config;
 
 static int in_table(const Table *t, Text x) {
@@ -486,6 +491,7 @@ static void index_keys(void) {
 }
 
 /* ---------------------------------------------------------------- one record ---------------- */
+
 
 typedef struct {
     Text at[N_KEYS]; /* each key's value text (absent: s == NULL) */
@@ -733,10 +739,10 @@ static void add_part(char *out, size_t *k, Text t) {
 
 /* contract_id: the first 16 hex digits of the MD5 of kind|buyer|id|notification|awardees|
  * object (sql_rows.CONTRACTS, normalise.contract_key). 0 if it cannot be computed here. */
-static int contract_id(Text buyer, Text ref, Text notified_raw, const Out *o, size_t aw0,
-                       size_t aw1, Text object, char hex[16]) {
+static int contract_id(const char *kind, Text buyer, Text ref, Text notified_raw, const Out *o,
+                       size_t aw0, size_t aw1, Text object, char hex[16]) {
     char key[8192];
-    size_t k = 0, needed = 16 + buyer.n + ref.n + notified_raw.n;
+    size_t k = 0, needed = 24 + buyer.n + ref.n + notified_raw.n;
     Text ids[64];
     size_t n_ids = aw1 - aw0;
     if (n_ids > 64) return 0;
@@ -745,7 +751,8 @@ static int contract_id(Text buyer, Text ref, Text notified_raw, const Out *o, si
         needed += ids[i].n + 1;
     }
     if (needed + object.n * 2 > sizeof key) return 0;
-    add_part(key, &k, cstr("marche|"));
+    add_part(key, &k, cstr(kind));
+    key[k++] = '|';
     add_part(key, &k, buyer);
     key[k++] = '|';
     add_part(key, &k, ref);
@@ -779,13 +786,16 @@ static int contract_id(Text buyer, Text ref, Text notified_raw, const Out *o, si
  * rows and quality issues are appended; *named: one has a 2019 name. */
 static int awardees(Text v, int kind, const Config *cfg, Out *o, int64_t row, Text buyer,
                     int *named) {
+    /* (a concession's are {"concessionnaire": {…}}, and their issues name that field) */
+    const char *wrapper = cfg->concession ? "concessionnaire" : "titulaire";
+    const char *field = cfg->concession ? "concessionnaire.id" : "titulaire.id";
     if (kind != J_ARR) return 0;
     Items a = {v.s, v.s + v.n};
     int64_t count = 0;
     while (item(&a)) {
         if (a.kind != J_OBJ) return 0;
         Members w = {a.val.s, a.val.s + a.val.n};
-        if (!member(&w) || !eq(w.key, "titulaire") || w.kind != J_OBJ) return 0;
+        if (!member(&w) || !eq_n(w.key, wrapper, strlen(wrapper)) || w.kind != J_OBJ) return 0;
         Members t = {w.val.s, w.val.s + w.val.n};
         Text id = NONE, type = NONE, name = NONE;
         int fields = 0;
@@ -804,7 +814,7 @@ static int awardees(Text v, int kind, const Config *cfg, Out *o, int64_t row, Te
             fields++;
         }
         if (t.bad || !fields || member(&w) || w.bad) return 0;
-        if (name.s) *named = 1;
+        if (name.s && !cfg->concession) *named = 1; /* (2019 names count for marchés only) */
         char scratch[256];
         Text supplier;
         if (!txt(id).s || !in_table(&cfg->tables[T_SUPPLIER_ID_TYPES], type)) return 0;
@@ -815,9 +825,9 @@ static int awardees(Text v, int kind, const Config *cfg, Out *o, int64_t row, Te
         str_add(&o->supplier_id_type, type);
         str_add(&o->supplier_name, txt(name));
         if (eq(type, "SIRET") && siret_problem(supplier))
-            issue(o, row, "titulaire.id", supplier, "supplier_siret_malformed");
+            issue(o, row, field, supplier, "supplier_siret_malformed");
         if (supplier.n == buyer.n && !memcmp(supplier.s, buyer.s, buyer.n))
-            issue(o, row, "titulaire.id", supplier, "supplier_is_buyer");
+            issue(o, row, field, supplier, "supplier_is_buyer");
         count++;
     }
     return !a.bad && count;
@@ -1023,7 +1033,39 @@ static int label_rules(Out *o, int64_t row, const Labels *l, size_t first, const
     return 1;
 }
 
-/* ---------------------------------------------------------------- one record ---------------- */
+/* ---------------------------------------------------------------- record rules ------------- */
+
+static int empty_array(Text v) {
+    Items a = {v.s, v.s + v.n};
+    return !item(&a) && !a.bad;
+}
+
+enum {
+    K_AUTORITE = K_OFF_PATH_FIRST + 4, K_VALEUR = K_OFF_PATH_FIRST + 12,
+    K_DATE_SIGNATURE, K_SUBVENTION, K_CONCESSIONNAIRES,
+};
+
+/* A concession read under the marché names (sql_normalise._read): autoriteConcedante as
+ * acheteur, valeurGlobale as montant, dateSignature as dateNotification, concessionnaires as
+ * titulaires; *subsidy: montantSubventionPublique. 0 if it also carries a marché field the
+ * Python normaliser would fall back to (sql_normalise.MARCHE_ONLY). */
+static int as_marche(Fields *r, Text *subsidy, int *subsidy_kind) {
+    static const int marche[] = {K_ACHETEUR, K_MONTANT, K_DATE_NOTIFICATION, K_TITULAIRES, K_CPV};
+    static const int moved[][2] = {{K_ACHETEUR, K_AUTORITE}, {K_MONTANT, K_VALEUR},
+                                   {K_DATE_NOTIFICATION, K_DATE_SIGNATURE},
+                                   {K_TITULAIRES, K_CONCESSIONNAIRES}};
+    for (size_t i = 0; i < sizeof marche / sizeof *marche; i++)
+        if (r->at[marche[i]].s) return 0;
+    for (size_t i = 0; i < sizeof moved / sizeof *moved; i++) {
+        r->at[moved[i][0]] = r->at[moved[i][1]];
+        r->kind[moved[i][0]] = r->kind[moved[i][1]];
+        r->at[moved[i][1]] = NONE;
+    }
+    *subsidy = r->at[K_SUBVENTION];
+    *subsidy_kind = r->kind[K_SUBVENTION];
+    r->at[K_SUBVENTION] = NONE;
+    return 1;
+}
 
 /* Check one record and append its rows; 0 if it is not accepted (the caller undoes what was
  * appended). */
@@ -1031,6 +1073,9 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
                   Out *o) {
     Fields r;
     if (!read_fields(p, e, &r)) return 0;
+    Text subsidy = NONE;
+    int subsidy_kind = 0;
+    if (cfg->concession && !as_marche(&r, &subsidy, &subsidy_kind)) return 0;
     for (int k = K_OFF_PATH_FIRST; k < K_OFF_PATH_FIRST + 16; k++)
         if (r.at[k].s) return 0;
     if (in_unhinted(cfg, f) && !marche_without_envelope(&r)) return 0;
@@ -1063,14 +1108,29 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
         !label_ok(&r, K_GROUPEMENT, &t[T_GROUPING], 0))
         return 0;
 
-    /* codeCPV: 8 digits (and a check digit) of a known division */
-    if (!r.at[K_CPV].s || r.kind[K_CPV] != J_STR) return 0;
-    Text cpv = text_of(&r, K_CPV);
-    if (!cpv.s || (cpv.n != 8 && cpv.n != 10)) return 0;
-    for (size_t i = 0; i < cpv.n; i++)
-        if (i == 8 ? cpv.s[i] != '-' : (cpv.s[i] < '0' || cpv.s[i] > '9')) return 0;
-    Text division = {cpv.s, 2};
-    if (!in_table(&t[T_CPV_DIVISIONS], division)) return 0;
+    /* codeCPV: 8 digits (and a check digit) of a known division (no CPV in a concession) */
+    Text cpv = NONE;
+    if (!cfg->concession) {
+        if (!r.at[K_CPV].s || r.kind[K_CPV] != J_STR) return 0;
+        cpv = text_of(&r, K_CPV);
+        if (!cpv.s || (cpv.n != 8 && cpv.n != 10)) return 0;
+        for (size_t i = 0; i < cpv.n; i++)
+            if (i == 8 ? cpv.s[i] != '-' : (cpv.s[i] < '0' || cpv.s[i] > '9')) return 0;
+        Text division = {cpv.s, 2};
+        if (!in_table(&t[T_CPV_DIVISIONS], division)) return 0;
+    }
+    double subsidy_value = 0;
+    int has_subsidy = 0;
+    if (subsidy.s) {
+        int integer;
+        if (subsidy_kind != J_NUM) return 0;
+        number(subsidy.s, subsidy.s + subsidy.n, &subsidy_value, &integer);
+        has_subsidy = 1;
+    }
+    /* (the SQL path applies no modification of a concession: their fields have other names) */
+    if (cfg->concession && r.at[K_MODIFICATIONS].s &&
+        (r.kind[K_MODIFICATIONS] != J_ARR || !empty_array(r.at[K_MODIFICATIONS])))
+        return 0;
 
     if (!opt_bool(&r, K_INNOVANT) || !opt_bool(&r, K_AVANCE) || !opt_bool(&r, K_SOUS_TRAITANCE))
         return 0;
@@ -1126,7 +1186,8 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
 
     Text object = text_of(&r, K_OBJET);
     char id_hex[16];
-    if (!contract_id(buyer_id, ref, notified.raw, o, awardees0, awardees1, object, id_hex))
+    const char *kind = cfg->concession ? "concession" : "marche";
+    if (!contract_id(kind, buyer_id, ref, notified.raw, o, awardees0, awardees1, object, id_hex))
         return 0;
     int has_2022 = 0;
     for (size_t i = 0; i < sizeof FIELDS_2022 / sizeof *FIELDS_2022; i++)
@@ -1148,12 +1209,13 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
     str_add(&o->content_hash, h);
     str_add(&o->nature, text_of(&r, K_NATURE));
     str_add(&o->object, object);
-    str_add(&o->cpv, (Text){cpv.s, 8});
+    str_add(&o->cpv, cpv.s ? (Text){cpv.s, 8} : NONE);
     str_add(&o->cpv_raw, cpv);
-    int division_number = (cpv.s[0] - '0') * 10 + (cpv.s[1] - '0');
-    str_add(&o->family, cstr(division_number == 45                               ? "works"
-                             : division_number <= 44 || division_number == 48 ? "supplies"
-                                                                              : "services"));
+    int division_number = cpv.s ? (cpv.s[0] - '0') * 10 + (cpv.s[1] - '0') : -1;
+    str_add(&o->family, !cpv.s                                           ? NONE
+                        : division_number == 45                          ? cstr("works")
+                        : division_number <= 44 || division_number == 48 ? cstr("supplies")
+                                                                         : cstr("services"));
     str_add(&o->procedure, text_of(&r, K_PROCEDURE));
     str_add(&o->framework_agreement_id, text_of(&r, K_ACCORD_CADRE));
     str_add(&o->ccag, text_of(&r, K_CCAG));
@@ -1189,6 +1251,7 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
     f64_add(&o->origin_france_share, has_fr, fr);
     i64_add(&o->modification_count, 1, changes.count);
     i64_add(&o->awardee_count, 1, (int64_t)(awardees1 - awardees0));
+    f64_add(&o->public_subsidy, has_subsidy, subsidy_value);
     str_add(&o->buyer_name, buyer.has_nom ? txt(buyer.nom) : NONE);
     i64_add(&o->f, 1, f);
     i64_add(&o->p, 1, pos);
@@ -1204,7 +1267,8 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
     Text x, y;
     if (problem) {
         snprintf(rule_text, sizeof rule_text, "buyer_siret_%s", problem);
-        issue(o, row, "acheteur.id", buyer_id, rule_text);
+        issue(o, row, cfg->concession ? "autoriteConcedante.id" : "acheteur.id", buyer_id,
+              rule_text);
     }
     int standard = ref.n >= 1 && ref.n <= 16;
     for (size_t i = 0; i < ref.n && standard; i++) {
@@ -1246,15 +1310,17 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
     }
     if ((sentinel || low || high || incoherent) && !num_text(amount, a, sizeof a, &x)) return 0;
     if ((bad_duration || incoherent) && !num_text(duration, b, sizeof b, &y)) return 0;
-    if (sentinel) issue(o, row, "montant", x, "amount_sentinel");
-    if (low) issue(o, row, "montant", x, "amount_implausible_low");
-    else if (high) issue(o, row, "montant", x, "amount_implausible_high");
+    const char *amount_field = cfg->concession ? "valeurGlobale" : "montant";
+    if (sentinel) issue(o, row, amount_field, x, "amount_sentinel");
+    if (low) issue(o, row, amount_field, x, "amount_implausible_low");
+    else if (high) issue(o, row, amount_field, x, "amount_implausible_high");
     if (bad_duration) issue(o, row, "dureeMois", y, "duration_implausible");
     if (incoherent) {
         int k = snprintf(value, sizeof value, "%.*s € / %.*s mois", (int)x.n, x.s, (int)y.n, y.s);
         issue(o, row, "montant", (Text){value, (size_t)k}, "amount_duration_incoherent");
     }
-    if ((rule = date_rule(cfg, &notified))) issue(o, row, "dateNotification", notified.raw, rule);
+    if ((rule = date_rule(cfg, &notified)))
+        issue(o, row, cfg->concession ? "dateSignature" : "dateNotification", notified.raw, rule);
     if ((rule = date_rule(cfg, &published)))
         issue(o, row, "datePublicationDonnees", published.raw, rule);
     if (published.ok && published.days < notified.days)
@@ -1360,8 +1426,8 @@ static PyObject *normalise(PyObject *self, PyObject *args) {
     Py_buffer chunk;
     PyObject *tables, *unhinted;
     Config cfg = {0};
-    if (!PyArg_ParseTuple(args, "y*OOii", &chunk, &tables, &unhinted, &cfg.today,
-                          &cfg.today_year))
+    if (!PyArg_ParseTuple(args, "y*OOiip", &chunk, &tables, &unhinted, &cfg.today,
+                          &cfg.today_year, &cfg.concession))
         return NULL;
     Out o;
     memset(&o, 0, sizeof o);
@@ -1439,7 +1505,7 @@ static PyObject *keys(PyObject *self, PyObject *unused) {
 }
 
 static PyMethodDef methods[] = {
-    {"normalise", normalise, METH_VARARGS, "normalise(chunk, tables, unhinted, today, today_year) -> (buffers, back)"},
+    {"normalise", normalise, METH_VARARGS, "normalise(chunk, tables, unhinted, today, today_year, concession) -> (buffers, back)"},
     {"keys", keys, METH_NOARGS, "keys() -> the record keys read, in order"},
     {NULL, NULL, 0, NULL},
 };

@@ -33,9 +33,9 @@ RAW_BATCH_BYTES = 256 * 1024 * 1024
 # Staged lines per SQL chunk: a chunk's tables fit in DUCKDB_MEMORY, so nothing spills to disk
 # (one pass over a national file spilled, and took twice as long per record).
 CHUNK_LINES = 250_000
-# Chunks of marchés for the compiled normaliser (ingest/compiled.py), which has no setup per
-# chunk: smaller, they leave less work after the end of the reading (measured in alternation on
-# 1.5 M contracts: 20.17, 19.72 and 19.07 s against 20.49 s three times with 250,000).
+# Chunks for the compiled normaliser (ingest/compiled.py), which has no setup per chunk:
+# smaller, they leave less work after the end of the reading (measured in alternation on 1.5 M
+# contracts: 20.17, 19.72 and 19.07 s against 20.49 s three times with 250,000).
 COMPILED_CHUNK_LINES = 100_000
 # The first chunk is smaller: DuckDB starts working after a second of reading instead of four
 # (both cores busy sooner).
@@ -197,9 +197,7 @@ class FastPath:
         chunk.written += len(staged_lines)
         chunk.staged += len(kept)
         self.total_staged += len(kept)
-        size = (
-            COMPILED_CHUNK_LINES if chunk.kind == "marche" and compiled.available() else CHUNK_LINES
-        )
+        size = COMPILED_CHUNK_LINES if compiled.available() else CHUNK_LINES
         limit = size // FIRST_CHUNK_SHARE if chunk.number == 0 else size
         if chunk.staged >= limit:
             self._close_chunk(chunk)
@@ -300,7 +298,7 @@ class FastPath:
         """(unreadable lines, records not clean) of one chunk, as read orders (file index *
         FILE_ORDER_SHIFT + position), after its clean records' rows are written to the staging
         Parquet parts."""
-        if kind == "marche" and compiled.available():
+        if compiled.available():
             # (the C module reads every line: none is missing, those it does not accept are
             # handed back with the records that are not clean)
             back = compiled.normalise_chunk(
@@ -311,6 +309,7 @@ class FastPath:
                 number,
                 files,
                 unhinted,
+                kind,
             )
             return np.empty(0, np.int64), back
         con = self._chunk_connection()
