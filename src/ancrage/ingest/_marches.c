@@ -1081,7 +1081,7 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
     if (in_unhinted(cfg, f) && !marche_without_envelope(&r)) return 0;
 
     /* id: a string, not blank nor only zeros once trimmed */
-    if (r.kind[K_ID] != J_STR || !r.at[K_ID].s) return 0;
+    if (!r.at[K_ID].s || r.kind[K_ID] != J_STR) return 0;
     Text ref = text_of(&r, K_ID);
     if (!ref.s) return 0;
     int zeros_only = 1;
