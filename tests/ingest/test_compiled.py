@@ -13,7 +13,7 @@ from ingest_builders import marche
 from test_sql_path import REAL_DIR, _modification, _records, _rows
 
 from ancrage.generate import generate
-from ancrage.ingest import _marches, compiled, sql_normalise
+from ancrage.ingest import _marches, compiled, quality, sql_normalise
 from ancrage.ingest.pipeline import run_import
 
 # The C module is built by ``make install`` (gcc and OpenSSL's headers are on the machine): its
@@ -417,7 +417,7 @@ _MUTATIONS = [
     lambda r: r.update(nature=" Marché "),
     lambda r: r.update(montant=123456789),
     lambda r: r.update(montant=1111111111.0),
-    lambda r: r.update(montant=12311111111),
+    lambda r: r.update(montant=quality.SENTINEL_AMOUNT),
     lambda r: r.update(montant=150.125),
     lambda r: r.update(montant=0.5),
     lambda r: r.update(montant=-5),

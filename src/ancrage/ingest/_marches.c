@@ -17,12 +17,14 @@
  * defect. Handing back more records is slower, never wrong. tests/ingest/test_compiled.py
  * compares the warehouse of the three paths (Python, SQL, C) row for row.
  *
- *   normalise(chunk, tables, unhinted, today, today_year, concession) -> (buffers, back)
+ *   normalise(chunk, tables, unhinted, today, today_year, concession, sentinel)
+ *     -> (buffers, back)
  *
  * chunk: staged lines {"f":F,"p":P,"h":"<md5 hex>","r":<record>}\n (ancrage/ingest/lines.py);
  * tables: the official labels; unhinted: the indices of the files without envelope;
  * today: the day the date rules compare with (days since 1970-01-01, and its year);
  * concession: the chunk holds the contrats de concession of a 2022 envelope;
+ * sentinel: the digits of decp-processing's amount sentinel (quality.SENTINEL_DIGITS);
  * buffers: {name: (bytes, …)}, the Arrow buffers of each column (see COLUMNS);
  * back: the read orders (f * 2**40 + p, little-endian int64) of the lines not accepted.
  *
@@ -435,6 +437,7 @@ typedef struct {
     /* The chunk's records are contrats de concession (of a 2022 envelope), read under the
      * names of the marché fields of the same role (sql_normalise.AS_MARCHE). */
     int concession;
+    const char *sentinel; /* quality.SENTINEL_DIGITS: decp-processing's amount sentinel */
 } Config;
 
 static int in_table(const Table *t, Text x) {
@@ -1296,7 +1299,7 @@ static int record(const char *p, const char *e, int64_t f, int64_t pos, Text h, 
         if (n < 0 || (size_t)n >= sizeof whole) return 0;
         int same = n >= 8;
         for (int i = 1; i < n && same; i++) same = whole[i] == whole[0];
-        sentinel = !strncmp(whole, "123456789", 9) || same || !strcmp(whole, "12311111111");
+        sentinel = !strncmp(whole, "123456789", 9) || same || !strcmp(whole, cfg->sentinel);
     }
     int low = amount < 200, high = amount > 1e9;
     int bad_duration = duration <= 0 || duration > 180;
@@ -1426,8 +1429,8 @@ static PyObject *normalise(PyObject *self, PyObject *args) {
     Py_buffer chunk;
     PyObject *tables, *unhinted;
     Config cfg = {0};
-    if (!PyArg_ParseTuple(args, "y*OOiip", &chunk, &tables, &unhinted, &cfg.today,
-                          &cfg.today_year, &cfg.concession))
+    if (!PyArg_ParseTuple(args, "y*OOiips", &chunk, &tables, &unhinted, &cfg.today,
+                          &cfg.today_year, &cfg.concession, &cfg.sentinel))
         return NULL;
     Out o;
     memset(&o, 0, sizeof o);
@@ -1505,7 +1508,7 @@ static PyObject *keys(PyObject *self, PyObject *unused) {
 }
 
 static PyMethodDef methods[] = {
-    {"normalise", normalise, METH_VARARGS, "normalise(chunk, tables, unhinted, today, today_year, concession) -> (buffers, back)"},
+    {"normalise", normalise, METH_VARARGS, "normalise(chunk, tables, unhinted, today, today_year, concession, sentinel) -> (buffers, back)"},
     {"keys", keys, METH_NOARGS, "keys() -> the record keys read, in order"},
     {NULL, NULL, 0, NULL},
 };

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ancrage.ingest import enums
+from ancrage.ingest.quality import SENTINEL_DIGITS
 from ancrage.ingest.routing import FILE_ORDER_SHIFT
 from ancrage.ingest.staging import STAGING
 from ancrage.reference.codes import CPV_DIVISIONS
@@ -124,7 +125,7 @@ def normalise_slice(
     days = (today - date(1970, 1, 1)).days
     concession = kind == "concession"
     buffers, back = _marches.normalise(
-        data, _tables(), tuple(unhinted), days, today.year, concession
+        data, _tables(), tuple(unhinted), days, today.year, concession, SENTINEL_DIGITS
     )
     columns = {name: _array(name, parts) for name, parts in buffers.items()}
     return columns, np.frombuffer(back, np.int64)

@@ -96,12 +96,19 @@ def contract_id_ok(value: str) -> bool:
     return bool(_ID_OK.match(value)) and value.strip("0") != ""
 
 
+# What decp-processing writes in place of an amount of more than 11 integer digits
+# (decp-format.md §6): a sentinel, never a real amount. One definition for the three paths
+# (here, sql_rows, _marches.c through compiled.py).
+SENTINEL_AMOUNT = 12_311_111_111
+SENTINEL_DIGITS = str(SENTINEL_AMOUNT)
+
+
 def amount_rules(amount: float) -> list[str]:
     rules = []
     digits = f"{amount:.0f}"
     if (
         amount >= 1e8 and (_REPEATED.match(digits) or digits.startswith("123456789"))
-    ) or digits == "12311111111":
+    ) or digits == SENTINEL_DIGITS:
         rules.append("amount_sentinel")
     if amount < 200:
         rules.append("amount_implausible_low")

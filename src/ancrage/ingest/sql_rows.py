@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from ancrage.ingest.normalise import FIELDS_2022
-from ancrage.ingest.quality import check_siret
+from ancrage.ingest.quality import SENTINEL_DIGITS, check_siret
 from ancrage.ingest.routing import FILE_ORDER_SHIFT
 from ancrage.ingest.sql_normalise import MODIFICATION_TYPE
 from ancrage.ingest.staging import STAGING
@@ -150,10 +150,10 @@ CONTRACT_ISSUES = [
     _issue("NOT regexp_full_match(id, '[A-Za-z0-9/\\-_ .#]{1,16}')", "'id'", "id", "'contract_id_nonstandard'"),
     _issue("_type_raw IS NOT NULL AND schema_version <> '2019'", "'_type'", "left(sv(_type_raw), 500)", "'schema_type_field'"),
     _issue(
-        """(amount_ht >= 1e8 AND (starts_with(printf('%.0f', amount_ht), '123456789')
+        f"""(amount_ht >= 1e8 AND (starts_with(printf('%.0f', amount_ht), '123456789')
            OR (length(printf('%.0f', amount_ht)) >= 8
                AND printf('%.0f', amount_ht) = repeat(left(printf('%.0f', amount_ht), 1), length(printf('%.0f', amount_ht))))))
-           OR printf('%.0f', amount_ht) = '12311111111'""",
+           OR printf('%.0f', amount_ht) = '{SENTINEL_DIGITS}'""",
         "'$amount'", "num_text(amount_ht)", "'amount_sentinel'",
     ),
     _issue(
