@@ -18,7 +18,8 @@ help:
 	@echo "make lint   : ruff (lint + format --check)"
 	@echo "make bench  : benchmarks (voir bench/README.md)"
 
-$(STAMP): pyproject.toml setup.py src/ancrage/ingest/_lines.c src/ancrage/ingest/_marches.c | system-deps
+$(STAMP): pyproject.toml setup.py src/ancrage/ingest/_lines.c src/ancrage/ingest/_marches.c \
+		src/ancrage/ingest/_columns.h src/ancrage/ingest/_json.h | system-deps
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[web,spark,dev]'

@@ -18,6 +18,7 @@ setup(
         Extension(
             "ancrage.ingest._marches",
             sources=["src/ancrage/ingest/_marches.c"],
+            depends=["src/ancrage/ingest/_columns.h", "src/ancrage/ingest/_json.h"],
             extra_compile_args=["-O3"],
             libraries=["crypto", "m"],  # MD5 of the contract identity, as DuckDB's md5()
             optional=True,
