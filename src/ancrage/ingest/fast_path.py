@@ -1,8 +1,10 @@
-"""Staging of the SQL fast path: candidate records written as lines, normalised by chunks.
+"""Staging of the fast path: candidate records written as lines, normalised by chunks.
 
 See :mod:`ancrage.ingest.sql_normalise` for what "clean" means and why. Chunks are normalised in
-a thread while the file is still being read; the records SQL does not normalise are handed to
-the Python normaliser by the main thread, chunk after chunk, in reading order.
+a thread while the file is still being read, by the compiled normaliser
+(:mod:`ancrage.ingest.compiled`) when it is built, by DuckDB SQL otherwise; the records neither
+normalises are handed to the Python normaliser by the main thread, chunk after chunk, in
+reading order.
 """
 
 from __future__ import annotations
