@@ -10,7 +10,7 @@ from datetime import date
 import pyarrow as pa
 import pytest
 from ingest_builders import marche
-from test_sql_path import REAL_DIR, _modification, _records, _rows
+from test_sql_path import REAL_DIR, _modification, _rows, without_envelope
 
 from ancrage.generate import generate
 from ancrage.ingest import _marches, compiled, quality, sql_normalise
@@ -86,12 +86,7 @@ def test_compiled_agrees_on_real_2022_files(tmp_path, monkeypatch) -> None:
 
 @pytest.mark.parametrize("layout", ["ndjson", "bare_list"])
 def test_compiled_agrees_without_envelope(synthetic, tmp_path, monkeypatch, layout) -> None:
-    records = _records(synthetic)
-    path = tmp_path / f"sans-enveloppe.{layout}.json"
-    if layout == "ndjson":
-        path.write_text("\n".join(records) + "\n", encoding="utf-8")
-    else:
-        path.write_text("[\n" + ",\n".join(records) + "\n]\n", encoding="utf-8")
+    path = without_envelope(synthetic, tmp_path, layout)
     _agree(_import_three_ways(tmp_path, monkeypatch, [str(path)]))
 
 

@@ -164,16 +164,22 @@ def _records(path: Path) -> list[str]:
     return [line.rstrip(",") for line in lines if line.startswith("{") and '"marches"' not in line]
 
 
-@pytest.mark.parametrize("layout", ["ndjson", "bare_list"])
-def test_paths_agree_on_files_without_envelope(synthetic, tmp_path, monkeypatch, layout) -> None:
-    # Without an envelope, nothing says a record is a marché: the Python normaliser tells each
-    # record's kind, and the SQL path must take only what it would call a marché.
+def without_envelope(synthetic: Path, tmp_path: Path, layout: str) -> Path:
+    """The records of a generated file, one per line (``ndjson``) or in a bare list."""
     records = _records(synthetic)
     path = tmp_path / f"sans-enveloppe.{layout}.json"
     if layout == "ndjson":
         path.write_text("\n".join(records) + "\n", encoding="utf-8")
     else:
         path.write_text("[\n" + ",\n".join(records) + "\n]\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("layout", ["ndjson", "bare_list"])
+def test_paths_agree_on_files_without_envelope(synthetic, tmp_path, monkeypatch, layout) -> None:
+    # Without an envelope, nothing says a record is a marché: the Python normaliser tells each
+    # record's kind, and the SQL path must take only what it would call a marché.
+    path = without_envelope(synthetic, tmp_path, layout)
     python_total, python_rows = _agreeing(_import_both(tmp_path, monkeypatch, [str(path)]))
     kinds = {row[2] for row in python_rows["contracts"]}
     assert kinds == {"marche", "concession"} and python_total["loaded"] > 5_900
