@@ -10,7 +10,7 @@ from datetime import date
 import pyarrow as pa
 import pytest
 from ingest_builders import marche
-from test_sql_path import REAL_DIR, _modification, _rows, without_envelope
+from test_sql_path import REAL_DIR, _modification, _rows, positions_twice, without_envelope
 
 from ancrage.generate import generate
 from ancrage.ingest import _marches, compiled, quality, sql_normalise
@@ -107,6 +107,11 @@ def _staged(lines: list[str], file_index: int = 0) -> bytes:
 TODAY = date(2026, 11, 30)
 
 
+def _issues(columns: dict, *names: str) -> list[tuple]:
+    """The quality issues of a compiled slice, as sorted tuples of the named columns."""
+    return sorted(zip(*(columns[name].to_pylist() for name in names), strict=True))
+
+
 def _contracts(lines: list[str], file_index: int = 0, unhinted=()) -> tuple[list[dict], list]:
     columns, back = compiled.normalise_slice(_staged(lines, file_index), TODAY, unhinted)
     rows = pa.table({k: v for k, v in columns.items() if len(v) == len(columns["f"])})
@@ -174,14 +179,7 @@ def test_values_of_an_accepted_record() -> None:
     assert columns["awardee_position"].to_pylist() == [0, 1]
     assert columns["modification_seq"].to_pylist() == [1, 2]
     assert columns["modification_id"].to_pylist() == ["1", "3"]
-    issues = sorted(
-        zip(
-            columns["issue_field"].to_pylist(),
-            columns["issue_value"].to_pylist(),
-            columns["issue_rule"].to_pylist(),
-            strict=True,
-        )
-    )
+    issues = _issues(columns, "issue_field", "issue_value", "issue_rule")
     assert issues == [
         ("dateNotificationModification", "2027-06-01", "date_in_future"),
         ("origineFrance", "0.60 > 0.40", "origin_france_above_eu"),
@@ -224,15 +222,7 @@ def test_quality_rules_of_the_contract() -> None:
     ]
     columns, back = compiled.normalise_slice(_staged(lines), TODAY)
     assert back.tolist() == []
-    issues = sorted(
-        zip(
-            columns["issue_row"].to_pylist(),
-            columns["issue_field"].to_pylist(),
-            columns["issue_value"].to_pylist(),
-            columns["issue_rule"].to_pylist(),
-            strict=True,
-        )
-    )
+    issues = _issues(columns, "issue_row", "issue_field", "issue_value", "issue_rule")
     assert issues == [
         (0, "dureeMois", "400", "duration_implausible"),
         (0, "montant", "123456789", "amount_sentinel"),
@@ -331,16 +321,9 @@ def test_compiled_contracts_keep_reading_order(synthetic, tmp_path, monkeypatch)
     from itertools import pairwise
 
     import ancrage.ingest.fast_path as fast_path
-    from ancrage.warehouse import connect
 
     monkeypatch.setattr(fast_path, "COMPILED_CHUNK_LINES", 700)
-    orders = []
-    for run in ("a", "b"):
-        run_import([str(synthetic)], data_dir=tmp_path / run)
-        con = connect(tmp_path / run)
-        orders.append(con.execute("SELECT content_hash, source_position FROM contracts").fetchall())
-    assert orders[0] == orders[1]
-    positions = [position for _, position in orders[0]]
+    positions = positions_twice(synthetic, tmp_path)
     assert len(positions) > 5000 and sum(1 for a, b in pairwise(positions) if b < a) == 1
 
 
@@ -382,9 +365,7 @@ def test_concessions_read_under_the_marche_names() -> None:
     assert row["contract_id"] == hashlib.md5(key.encode()).hexdigest()[:16]
     assert (row["cpv"], row["family"], row["public_subsidy"]) == (None, None, 40000.0)
     assert (row["amount_ht"], row["notification_date"]) == (150.0, date(2027, 2, 1))
-    issues = sorted(
-        zip(columns["issue_field"].to_pylist(), columns["issue_rule"].to_pylist(), strict=True)
-    )
+    issues = _issues(columns, "issue_field", "issue_rule")
     assert issues == [
         ("concessionnaire.id", "supplier_is_buyer"),
         ("datePublicationDonnees", "date_in_future"),

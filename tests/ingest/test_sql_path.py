@@ -138,6 +138,18 @@ def test_chunks_give_the_same_warehouse_as_one_pass(synthetic, tmp_path, monkeyp
     assert stored[digest] == accented
 
 
+def positions_twice(synthetic: Path, tmp_path: Path) -> list[int]:
+    """The source positions of the contracts, in warehouse order, after importing ``synthetic``
+    twice, checked the same both times (with the same contents)."""
+    orders = []
+    for run in ("a", "b"):
+        run_import([str(synthetic)], data_dir=tmp_path / run)
+        con = connect(tmp_path / run)
+        orders.append(con.execute("SELECT content_hash, source_position FROM contracts").fetchall())
+    assert orders[0] == orders[1]
+    return [position for _, position in orders[0]]
+
+
 def test_contracts_come_out_in_the_same_order_every_time(synthetic, tmp_path, monkeypatch) -> None:
     """Contracts are not sorted at import (the web cache sorts its own copy), but their order is
     stable: the Python-normalised parts, then the SQL chunks, each in reading order."""
@@ -145,15 +157,9 @@ def test_contracts_come_out_in_the_same_order_every_time(synthetic, tmp_path, mo
 
     monkeypatch.setenv("ANCRAGE_SQL_NORMALISE", "1")
     monkeypatch.setattr(fast_path, "CHUNK_LINES", 700)  # several chunks, as on a national file
-    orders = []
-    for run in ("a", "b"):
-        run_import([str(synthetic)], data_dir=tmp_path / run)
-        con = connect(tmp_path / run)
-        orders.append(con.execute("SELECT content_hash, source_position FROM contracts").fetchall())
-    assert orders[0] == orders[1]
+    positions = positions_twice(synthetic, tmp_path)
     # Two runs in reading order: the records that are not clean (handed to Python chunk after
     # chunk), then the clean ones (SQL, chunk after chunk); marchés, then concessions, in each.
-    positions = [position for _, position in orders[0]]
     descents = sum(1 for a, b in pairwise(positions) if b < a)
     assert len(positions) > 5000 and descents == 1
 
