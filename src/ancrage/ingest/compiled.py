@@ -19,6 +19,7 @@ import mmap
 import os
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,7 @@ def record_keys() -> tuple[str, ...]:
     return _marches.keys() if _marches is not None else ()
 
 
+@cache  # (the same for every slice of every chunk)
 def _tables() -> tuple[tuple[str, ...], ...]:
     official = tuple(tuple(sorted(set(table.values()))) for table in _TABLES)
     return (*official, tuple(sorted(CPV_DIVISIONS)))
